@@ -1,0 +1,134 @@
+# amphi: one x86 kernel image for bare metal, KVM and Xen.
+#   make            build build/amphi.elf (PVH), build/amphi-mb.elf (Multiboot),
+#                   build/amphi.img (BIOS disk image)
+#   make run        boot in QEMU, serial console on this terminal
+#   make debug      same, halted, with a gdb stub (prints the gdb command)
+#   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
+#   make iso        GRUB rescue ISO booting the Multiboot kernel
+#   make menuconfig / defconfig
+
+VERSION   := 0.1
+CROSS     ?= i686-linux-gnu-
+CC        := $(CROSS)gcc
+LD        := $(CROSS)ld
+OBJCOPY   := $(CROSS)objcopy
+BUILD     ?= build
+QEMU      ?= qemu-system-x86_64
+MEM       ?= 512M
+KCONFIGLIB := /usr/lib/python3/dist-packages
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+# V=1 shows full commands
+Q := $(if $(V),,@)
+
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso \
+        defconfig menuconfig clean deps
+all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
+
+# ---- dependencies: install what is missing once (tools/install-deps) ----
+$(DEPS_STAMP): tools/install-deps
+	@mkdir -p $(BUILD)
+	tools/install-deps
+	@touch $@
+deps: $(DEPS_STAMP)
+
+# ---- configuration ----
+.config: | $(DEPS_STAMP)
+	@cp configs/defconfig .config
+	@echo "config: .config from configs/defconfig"
+defconfig: $(DEPS_STAMP)
+	cp configs/defconfig .config
+menuconfig: $(DEPS_STAMP)
+	KCONFIG_CONFIG=.config python3 $(KCONFIGLIB)/menuconfig.py Kconfig
+include/generated/autoconf.h: .config Kconfig | $(DEPS_STAMP)
+	@mkdir -p include/generated
+	KCONFIG_CONFIG=.config python3 $(KCONFIGLIB)/genconfig.py --header-path $@ Kconfig
+
+-include .config
+
+# ---- kernel objects (platform code is chosen at boot; Kconfig only decides
+#      which platforms are built in) ----
+obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
+         boot/bootinfo_common.o boot/bootinfo_bios.o boot/bootinfo_multiboot.o boot/bootinfo_pvh.o \
+         arch/x86/gdt.o arch/x86/idt.o arch/x86/traps.o arch/x86/trap_entry.o \
+         arch/x86/paging.o arch/x86/cpu.o arch/x86/setjmp.o \
+         kernel/main.o kernel/printk.o kernel/console.o kernel/panic.o \
+         kernel/cmdline.o kernel/acpi.o kernel/test.o \
+         drivers/uart16550.o \
+         mm/memmap.o mm/frame_alloc.o mm/frame.o mm/heap_core.o mm/heap.o mm/mm_init.o mm/kmap.o \
+         lib/vsnprintf.o lib/string.o \
+         pv/platform.o pv/native.o
+
+obj-$(CONFIG_PLATFORM_XEN) +=
+obj-$(CONFIG_PLATFORM_KVM) +=
+obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
+         tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
+         tests/kernel/test_boot.o
+
+OBJS := $(addprefix $(BUILD)/,$(obj-y))
+MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
+
+CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+          -fno-stack-protector -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+          -mgeneral-regs-only -mno-red-zone -fno-common \
+          -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+          -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+          -Iinclude -I$(BUILD)/include -include include/generated/autoconf.h \
+          -DAMPHI_VERSION=\"$(VERSION)\" -MMD -MP
+ASFLAGS := -m32 -D__ASSEMBLER__ -nostdinc -Iinclude -I$(BUILD)/include -include include/generated/autoconf.h -MMD -MP
+LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
+
+# Xen's public interface comes from libxen-dev, reached as <xen/...>
+$(BUILD)/include/xen: | $(DEPS_STAMP)
+	@mkdir -p $(BUILD)/include
+	ln -sfn /usr/include/xen $@
+
+$(BUILD)/%.o: %.c include/generated/autoconf.h | $(BUILD)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/%.o: %.S include/generated/autoconf.h | $(BUILD)/include/xen
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
+
+$(BUILD)/amphi.elf: $(OBJS) arch/x86/kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -z noexecstack -T arch/x86/kernel.ld -e pvh_start -o $@ $(OBJS) $(LIBGCC)
+$(BUILD)/amphi-mb.elf: $(MB_OBJS) arch/x86/kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -z noexecstack -T arch/x86/kernel.ld -e mb_start -o $@ $(MB_OBJS) $(LIBGCC)
+# Flat binary for the BIOS loader: starts at load address 0x100000.
+$(BUILD)/amphi.bin: $(BUILD)/amphi.elf
+	$(OBJCOPY) -O binary -R .notes $< $@
+
+-include boot/bios/bios.mk
+
+# ---- running ----
+QEMU_COMMON := -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -m $(MEM)
+run: all
+	$(QEMU) $(QEMU_COMMON) -kernel $(BUILD)/amphi.elf $(if $(CMDLINE),-append "$(CMDLINE)")
+debug: all
+	@echo "gdb stub on tcp::1234; attach with:"
+	@echo "  gdb $(BUILD)/amphi.elf -ex 'target remote :1234'"
+	$(QEMU) $(QEMU_COMMON) -s -S -kernel $(BUILD)/amphi.elf $(if $(CMDLINE),-append "$(CMDLINE)")
+
+iso: $(BUILD)/amphi.iso
+$(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
+	tools/mkiso $< $@
+
+# ---- tests ----
+check: check-unit check-boot check-xen
+check-unit: $(DEPS_STAMP)
+	$(MAKE) -C tests/unit BUILD=$(abspath $(BUILD))/unit
+check-boot: all
+	tests/boot/matrix
+check-boot-kvm: all
+	tests/boot/matrix --accel kvm
+check-xen: all
+	tests/xen/run-tier
+
+clean:
+	rm -rf $(BUILD) include/generated
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

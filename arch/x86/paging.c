@@ -1,0 +1,112 @@
+/*
+ * The kernel's PAE page tables.  PDPT entry 3 (0xC0000000-0xFFFFFFFF) is the
+ * kernel half: one page directory whose tables map low memory at
+ * KERNEL_VBASE + physical (text read-only and executable, the rest
+ * read-write and non-executable), the kmap slots and the heap.  Entries 0-2
+ * belong to user space (later issues); the kernel's own tables leave them
+ * empty, so a NULL access faults.
+ */
+#include <amphi/paging.h>
+#include <amphi/platform.h>
+#include <amphi/frame.h>
+#include <amphi/layout.h>
+#include <amphi/printk.h>
+#include <amphi/panic.h>
+#include <amphi/string.h>
+#include <asm/cpu.h>
+
+uint64_t pte_nx, pte_global;
+
+static uint64_t kernel_pdpt[4] __attribute__((aligned(32)));
+static pte_t kernel_pd[512] __attribute__((aligned(4096)));
+static pte_t empty_pd[3][512] __attribute__((aligned(4096)));
+
+extern char _text[], _etext[];
+
+static inline unsigned pd_index(uintptr_t va) { return (va >> 21) & 511; }
+static inline unsigned pt_index(uintptr_t va) { return (va >> 12) & 511; }
+
+uint64_t paging_root_phys(void)
+{
+	return virt_to_phys(kernel_pdpt);
+}
+
+pte_t *paging_pte(uintptr_t va)
+{
+	if (va < KERNEL_VBASE)
+		return 0;
+	pte_t pde = kernel_pd[pd_index(va)];
+	if (!(pde & PTE_P))
+		return 0;
+	pte_t *pt = phys_to_virt(pde & PTE_ADDR);
+	return &pt[pt_index(va)];
+}
+
+/* A fresh zeroed page table for kernel_pd[idx]. */
+static int add_page_table(unsigned idx)
+{
+	pfn_t pfn = frame_alloc(FRAME_LOW);
+	if (pfn == PFN_NONE)
+		return -1;
+	uint64_t pa = (uint64_t)pfn << PAGE_SHIFT;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	platform->mmu.pin_table(pa, 1);
+	platform->mmu.set_pte(&kernel_pd[idx], pa | PTE_P | PTE_RW);
+	return 0;
+}
+
+int paging_map(uintptr_t va, uint64_t pa, uint64_t flags)
+{
+	if (va < KERNEL_VBASE)
+		return -1;
+	if (!(kernel_pd[pd_index(va)] & PTE_P) && add_page_table(pd_index(va)) != 0)
+		return -1;
+	platform->mmu.set_pte(paging_pte(va), (pa & PTE_ADDR) | flags);
+	platform->mmu.flush_page(va);
+	return 0;
+}
+
+void paging_unmap(uintptr_t va)
+{
+	pte_t *pte = paging_pte(va);
+	if (pte && (*pte & PTE_P)) {
+		platform->mmu.set_pte(pte, 0);
+		platform->mmu.flush_page(va);
+	}
+}
+
+void paging_init(uint64_t lowmem_end)
+{
+	if (cpu_has_nx) {
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+		pte_nx = PTE_NX;
+	}
+	if (cpu_has_pge) {
+		write_cr4(read_cr4() | CR4_PGE);
+		pte_global = PTE_G;
+	}
+
+	/* Tables are filled while still on the boot mapping, then switched to. */
+	for (uint64_t pa = 0; pa < lowmem_end; pa += PAGE_SIZE) {
+		uintptr_t va = (uintptr_t)phys_to_virt(pa);
+		uint64_t flags = (va >= (uintptr_t)_text && va < (uintptr_t)_etext)
+			? PAGE_KERNEL_RX : PAGE_KERNEL_RW;
+		if (!(kernel_pd[pd_index(va)] & PTE_P) && add_page_table(pd_index(va)) != 0)
+			panic("paging: out of memory building the direct map at %#llx",
+			      (unsigned long long)pa);
+		platform->mmu.set_pte(paging_pte(va), pa | flags);
+	}
+	/* The kmap slots' table exists from the start so kmap never allocates. */
+	if (add_page_table(pd_index(KMAP_BASE)) != 0)
+		panic("paging: out of memory for the kmap table");
+
+	for (int i = 0; i < 3; i++)
+		kernel_pdpt[i] = virt_to_phys(empty_pd[i]) | PTE_P;
+	kernel_pdpt[3] = virt_to_phys(kernel_pd) | PTE_P;
+	platform->mmu.pin_table(virt_to_phys(kernel_pd), 2);
+	platform->mmu.load_root(virt_to_phys(kernel_pdpt));
+	printk("paging: switched from the boot mapping to amphi's PAE tables "
+	       "(mmu=%s, direct map %llu MiB at %#x, NX %s, global pages %s)\n",
+	       platform->mmu.mode, (unsigned long long)(lowmem_end >> 20), KERNEL_VBASE,
+	       pte_nx ? "on" : "off", pte_global ? "on" : "off");
+}

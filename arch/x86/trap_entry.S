@@ -1,0 +1,54 @@
+/*
+ * Interrupt and exception entry stubs for all 256 vectors.  Each stub
+ * makes the frame uniform (pushes a zero where the CPU pushes no error
+ * code, then the vector number) and jumps to trap_common, which saves the
+ * registers as a struct trap_frame (include/asm/traps.h) and calls
+ * trap_dispatch(frame).
+ */
+#include <asm/desc.h>
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.align 16
+	.globl trap_stubs
+trap_stubs:
+vector = 0
+.rept 256
+	.align 16
+	.if HAS_ERR(vector)
+	nop; nop                       /* keep every stub the same size */
+	.else
+	pushl $0
+	.endif
+	pushl $vector
+	jmp trap_common
+vector = vector + 1
+.endr
+
+trap_common:
+	pushal
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	movw $SEL_KDATA, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movl %esp, %eax
+	pushl %eax
+	cld
+	call trap_dispatch
+	addl $4, %esp
+	.globl trap_return
+trap_return:
+	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	popal
+	addl $8, %esp                  /* vector and error code */
+	iret
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,49 @@
+/*
+ * The platform seam: one table of operations per platform (pv/native.c,
+ * pv/kvm.c, pv/xen_hvm.c, later pv/xen_pv.c), chosen once at boot by
+ * platform_select() from hypervisor detection and the boot path.  Code
+ * outside pv/, hypercall/ and boot/ reaches the platform only through
+ * `platform`, never directly.
+ */
+#ifndef AMPHI_PLATFORM_H
+#define AMPHI_PLATFORM_H
+#include <stdint.h>
+#include <stddef.h>
+#include <amphi/boot.h>
+
+struct platform_mmu_ops {
+	const char *mode;                                  /* "direct" or "xen-pv" */
+	void (*set_pte)(uint64_t *ptep, uint64_t val);
+	void (*flush_page)(uintptr_t va);
+	void (*flush_all)(void);
+	void (*load_root)(uint64_t pdpt_phys);             /* switch address space */
+	/* Page-table pages must be registered (and read-only) under Xen PV;
+	 * level: 1 page table, 2 page directory, 3 PDPT.  No-op elsewhere. */
+	void (*pin_table)(uint64_t table_phys, int level);
+};
+
+struct platform_ops {
+	const char *name;           /* native, kvm, xen-hvm, xen-pvh, xen-pv */
+	const char *hypercall;      /* page, vmcall, vmmcall, none */
+	/* Early set-up once selected: hypercall page, console, memory map. */
+	void (*init)(struct boot_info *bi);
+	/* The platform's own console, registered as a sink (NULL: none). */
+	void (*console_write)(const char *s, size_t n);
+	void (*idle)(void);                                /* wait for an interrupt */
+	void (*power_off)(void) __attribute__((noreturn));
+	void (*reboot)(void) __attribute__((noreturn));
+	/* Report a test's status to the test harness (QEMU isa-debug-exit). */
+	void (*test_exit)(unsigned status);
+	uint64_t (*clock_ns)(void);                        /* monotonic time source */
+	const char *clock_name;
+	struct platform_mmu_ops mmu;
+};
+
+extern const struct platform_ops *platform;
+extern const struct platform_ops platform_native;
+
+/* Detection result (hypercall/detect.c), filled by platform_select(). */
+struct hv_info;
+void platform_select(struct boot_info *bi);
+void platform_banner(void);
+#endif

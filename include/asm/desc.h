@@ -1,0 +1,32 @@
+/* Segment selectors, GDT/IDT/TSS. */
+#ifndef ASM_DESC_H
+#define ASM_DESC_H
+#define SEL_KCODE   0x08
+#define SEL_KDATA   0x10
+#define SEL_UCODE   0x1b     /* ring 3, later issues */
+#define SEL_UDATA   0x23
+#define SEL_TSS     0x28
+#define SEL_DFTSS   0x30     /* double-fault task (kernel-mode applications) */
+#define GDT_ENTRIES 8
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct tss {
+	uint16_t link, _r0;
+	uint32_t esp0;
+	uint16_t ss0, _r1;
+	uint32_t esp1;
+	uint16_t ss1, _r2;
+	uint32_t esp2;
+	uint16_t ss2, _r3;
+	uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint16_t es, _r4, cs, _r5, ss, _r6, ds, _r7, fs, _r8, gs, _r9, ldt, _r10;
+	uint16_t trap, iomap_base;
+} __attribute__((packed));
+
+extern struct tss kernel_tss;
+void gdt_init(void);
+void idt_init(void);
+#endif
+#endif

@@ -1,0 +1,59 @@
+/*
+ * kmain: the one C entry every boot path meets in, with the loader's
+ * information already in struct boot_info.
+ */
+#include <amphi/boot.h>
+#include <amphi/platform.h>
+#include <amphi/memmap.h>
+#include <amphi/mm.h>
+#include <amphi/acpi.h>
+#include <amphi/cmdline.h>
+#include <amphi/test.h>
+#include <amphi/printk.h>
+#include <amphi/panic.h>
+#include <asm/desc.h>
+#include <asm/cpu.h>
+
+static void print_memmap(const struct boot_info *bi)
+{
+	for (unsigned i = 0; i < bi->nr_mem; i++)
+		printk("  mem: [%#011llx-%#011llx] %s\n", (unsigned long long)bi->mem[i].base,
+		       (unsigned long long)(bi->mem[i].base + bi->mem[i].size - 1),
+		       memmap_type_name(bi->mem[i].type));
+}
+
+void kmain(struct boot_info *bi)
+{
+	gdt_init();
+	idt_init();
+	cpu_init();
+	platform_select(bi);      /* may fill in the memory map (Xen PVH v0) */
+
+	int n = memmap_sanitize(bi->mem, bi->nr_mem, BOOT_MEMMAP_MAX);
+	if (n < 0)
+		panic("memory map: too many regions after sanitising");
+	bi->nr_mem = (unsigned)n;
+	if (!bi->nr_mem)
+		panic("memory map: the %s loader gave no memory map", boot_kind_name(bi->kind));
+
+	printk("amphi %s: boot=%s cmdline=\"%s\" mem=%llu MiB\n", AMPHI_VERSION,
+	       boot_kind_name(bi->kind), bi->cmdline,
+	       (unsigned long long)(memmap_usable_bytes(bi->mem, bi->nr_mem) >> 20));
+	platform_banner();
+	print_memmap(bi);
+	for (unsigned i = 0; i < bi->nr_modules; i++)
+		printk("  module %u: %#llx, %llu bytes \"%s\"\n", i,
+		       (unsigned long long)bi->modules[i].base,
+		       (unsigned long long)bi->modules[i].size, bi->modules[i].cmdline);
+
+	mm_init(bi);
+	acpi_init(bi->rsdp);
+
+	char test[128];
+	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))
+		test_run(test);
+
+	printk("amphi: up; nothing to run yet, idling (Ctrl-A X leaves QEMU)\n");
+	for (;;)
+		platform->idle();
+}

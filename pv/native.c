@@ -1,0 +1,99 @@
+/*
+ * The native platform: bare metal, and any hypervisor amphi does not know
+ * (handled as bare metal).  Also the base the KVM and Xen HVM/PVH platforms
+ * borrow from, since under hardware-assisted virtualization the CPU and MMU
+ * work as on bare metal.
+ */
+#include <amphi/platform.h>
+#include <amphi/acpi.h>
+#include <amphi/console.h>
+#include <pv/native.h>
+#include <asm/cpu.h>
+#include <asm/io.h>
+
+#define ISA_DEBUG_EXIT_PORT 0xf4
+
+void native_set_pte(uint64_t *ptep, uint64_t val)
+{
+	volatile uint32_t *p = (volatile uint32_t *)ptep;
+	/* A present entry must never be seen half-written: the present bit is
+	 * in the low word, so write the high word first when setting and the
+	 * low word first when clearing. */
+	if (val & 1) {
+		p[1] = (uint32_t)(val >> 32);
+		__asm__ volatile("" ::: "memory");
+		p[0] = (uint32_t)val;
+	} else {
+		p[0] = (uint32_t)val;
+		__asm__ volatile("" ::: "memory");
+		p[1] = (uint32_t)(val >> 32);
+	}
+}
+
+void native_flush_page(uintptr_t va) { invlpg(va); }
+
+void native_flush_all(void)
+{
+	uint32_t cr4 = read_cr4();
+	if (cr4 & CR4_PGE) {             /* toggling PGE also drops global entries */
+		write_cr4(cr4 & ~CR4_PGE);
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
+void native_load_root(uint64_t pdpt_phys) { write_cr3((uint32_t)pdpt_phys); }
+void native_pin_table(uint64_t table_phys, int level) { (void)table_phys; (void)level; }
+
+void native_idle(void)
+{
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void native_power_off(void)
+{
+	acpi_power_off();          /* returns only if ACPI could not do it */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void native_reboot(void)
+{
+	outb(0x64, 0xfe);          /* keyboard controller reset line */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void native_test_exit(unsigned status)
+{
+	outb(ISA_DEBUG_EXIT_PORT, (uint8_t)status);
+}
+
+static void native_console(const char *s, size_t n)
+{
+	uart_write(s, n);
+}
+
+static void native_init(struct boot_info *bi) { (void)bi; }
+
+const struct platform_ops platform_native = {
+	.name = "native",
+	.hypercall = "none",
+	.init = native_init,
+	.console_write = native_console,
+	.idle = native_idle,
+	.power_off = native_power_off,
+	.reboot = native_reboot,
+	.test_exit = native_test_exit,
+	.clock_ns = 0,
+	.clock_name = "none",
+	.mmu = {
+		.mode = "direct",
+		.set_pte = native_set_pte,
+		.flush_page = native_flush_page,
+		.flush_all = native_flush_all,
+		.load_root = native_load_root,
+		.pin_table = native_pin_table,
+	},
+};

@@ -1,0 +1,96 @@
+"""Boot one amphi artifact in QEMU and judge the run.
+
+A run is judged by two independent things the kernel produces: the last
+"Test result: SUCCESS|SKIP|FAILURE|ERROR ..." line of the serial transcript,
+and QEMU's exit status, which isa-debug-exit sets to 2*status+1.  A missing
+result line (a crash, a hang killed by the timeout) is a failure.
+"""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+STATUS = {"SUCCESS": 0, "SKIP": 1, "FAILURE": 2, "ERROR": 3}
+RESULT_RE = re.compile(r"^Test result: (SUCCESS|SKIP|FAILURE|ERROR)\b(.*)$", re.M)
+
+
+def kvm_usable():
+    """Returns None when /dev/kvm opens, else the reason it does not."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        os.close(fd)
+        return None
+    except OSError as e:
+        return "/dev/kvm: %s" % e.strerror
+
+
+def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None):
+    """QEMU command line for one boot path: pvh, multiboot or bios."""
+    args = [QEMU, "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-no-reboot", "-nic", "none", "-m", mem,
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if accel == "kvm":
+        # -cpu host/max abort on this host's KVM (MSR 0x10a); a named model works.
+        args += ["-accel", "kvm", "-cpu", cpu or "qemu64"]
+    else:
+        args += ["-accel", "tcg"] + (["-cpu", cpu] if cpu else [])
+    if path == "pvh":
+        args += ["-kernel", os.path.join(BUILD, "amphi.elf"), "-append", cmdline]
+    elif path == "multiboot":
+        args += ["-kernel", os.path.join(BUILD, "amphi-mb.elf"), "-append", cmdline]
+    elif path == "bios":
+        img = os.path.join(workdir, "amphi.img")
+        shutil.copyfile(os.path.join(BUILD, "amphi.img"), img)
+        subprocess.run([os.path.join(ROOT, "tools", "mkimg"), "--set-cmdline", img, cmdline],
+                       check=True, stdout=subprocess.DEVNULL)
+        args += ["-drive", "file=%s,format=raw,if=ide" % img, "-boot", "c"]
+    else:
+        raise ValueError("unknown boot path %r" % path)
+    return args
+
+
+class Run:
+    def __init__(self, transcript, exit_code, seconds, timed_out):
+        self.transcript = transcript
+        self.exit_code = exit_code
+        self.seconds = seconds
+        self.timed_out = timed_out
+        results = RESULT_RE.findall(transcript)
+        self.status, self.reason = (results[-1][0], results[-1][1].strip()) if results else (None, "")
+
+    def verdict(self, expect="SUCCESS", patterns=()):
+        """Returns None when the run is as expected, else what was wrong."""
+        if self.timed_out:
+            return "timed out after %.0f s with no result line" % self.seconds \
+                if self.status is None else "timed out after the result line"
+        if self.status is None:
+            return "no 'Test result:' line (kernel crashed or hung?); QEMU exit %d" % self.exit_code
+        if self.status != expect:
+            return "result %s %s, expected %s" % (self.status, self.reason, expect)
+        if self.exit_code != 2 * STATUS[expect] + 1:
+            return "QEMU exit status %d does not match result %s (expected %d)" % (
+                self.exit_code, self.status, 2 * STATUS[expect] + 1)
+        for p in patterns:
+            if not re.search(p, self.transcript, re.M):
+                return "transcript lacks /%s/" % p
+        return None
+
+
+def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=()):
+    with tempfile.TemporaryDirectory(prefix="amphi-boot-") as wd:
+        args = qemu_args(path, mem, accel, cmdline, cpu, wd) + list(extra)
+        t0 = time.monotonic()
+        try:
+            p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=timeout)
+            out, code, timed_out = p.stdout, p.returncode, False
+        except subprocess.TimeoutExpired as e:
+            out, code, timed_out = e.stdout or b"", 124, True
+        secs = time.monotonic() - t0
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    return Run(text, code, secs, timed_out)
