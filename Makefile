@@ -57,13 +57,14 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          drivers/uart16550.o \
          mm/memmap.o mm/frame_alloc.o mm/frame.o mm/heap_core.o mm/heap.o mm/mm_init.o mm/kmap.o \
          lib/vsnprintf.o lib/string.o \
-         pv/platform.o pv/native.o
+         pv/platform.o pv/native.o \
+         hypercall/detect.o hypercall/cpuid_scan.o
 
-obj-$(CONFIG_PLATFORM_XEN) +=
-obj-$(CONFIG_PLATFORM_KVM) +=
+obj-$(CONFIG_PLATFORM_XEN) += pv/xen_hvm.o pv/xen_console.o hypercall/xen_hypercall.o hypercall/xen_page.o
+obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o hypercall/kvm_hypercall.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
-         tests/kernel/test_boot.o
+         tests/kernel/test_boot.o tests/kernel/test_platform.o
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
@@ -74,8 +75,8 @@ CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
           -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
           -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
           -Iinclude -I$(BUILD)/include -include include/generated/autoconf.h \
-          -DAMPHI_VERSION=\"$(VERSION)\" -MMD -MP
-ASFLAGS := -m32 -D__ASSEMBLER__ -nostdinc -Iinclude -I$(BUILD)/include -include include/generated/autoconf.h -MMD -MP
+          -DAMPHI_VERSION=\"$(VERSION)\" -D__XEN_INTERFACE_VERSION__=0x00040d00 -MMD -MP
+ASFLAGS := -m32 -D__ASSEMBLER__ -D__XEN_INTERFACE_VERSION__=0x00040d00 -nostdinc -Iinclude -I$(BUILD)/include -include include/generated/autoconf.h -MMD -MP
 LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 
 # Xen's public interface comes from libxen-dev, reached as <xen/...>
@@ -98,6 +99,11 @@ $(BUILD)/amphi.elf: $(OBJS) arch/x86/kernel.ld
 $(BUILD)/amphi-mb.elf: $(MB_OBJS) arch/x86/kernel.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -z noexecstack -T arch/x86/kernel.ld -e mb_start -o $@ $(MB_OBJS) $(LIBGCC)
+# Does this host's KVM run 32-bit paged guests?  (tests/boot/probe/)
+$(BUILD)/paging-probe.elf: tests/boot/probe/paging_probe.S tests/boot/probe/probe.ld | $(BUILD)/include/xen
+	$(Q)$(CC) $(ASFLAGS) -c $< -o $(BUILD)/paging-probe.o
+	$(Q)$(LD) -m elf_i386 -T tests/boot/probe/probe.ld -o $@ $(BUILD)/paging-probe.o
+
 # Flat binary for the BIOS loader: starts at load address 0x100000.
 $(BUILD)/amphi.bin: $(BUILD)/amphi.elf
 	$(OBJCOPY) -O binary -R .notes $< $@
@@ -120,10 +126,10 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 # ---- tests ----
 check: check-unit check-boot check-xen
 check-unit: $(DEPS_STAMP)
-	$(MAKE) -C tests/unit BUILD=$(abspath $(BUILD))/unit
-check-boot: all
+	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
+check-boot: all $(BUILD)/paging-probe.elf
 	tests/boot/matrix
-check-boot-kvm: all
+check-boot-kvm: all $(BUILD)/paging-probe.elf
 	tests/boot/matrix --accel kvm
 check-xen: all
 	tests/xen/run-tier

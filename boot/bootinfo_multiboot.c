@@ -21,7 +21,7 @@ const char *bootinfo_from_multiboot(struct boot_info *bi, uint32_t magic, uint32
 				rd(mbi->mmap_addr + off, sizeof(*e));
 			if (!e)
 				return "multiboot: memory map not reachable";
-			if (e->size < 20)
+			if (e->size < 20 || e->size > mbi->mmap_length - off - 4)
 				return "multiboot: malformed memory map entry";
 			bootinfo_add_mem(bi, e->addr, e->len, e->type);
 			off += e->size + 4;

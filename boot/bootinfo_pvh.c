@@ -24,6 +24,9 @@ const char *bootinfo_from_pvh(struct boot_info *bi, uint32_t si_pa, phys_reader_
 		si = rd(si_pa, sizeof(*si));
 		if (!si)
 			return "pvh: start info not reachable";
+		/* More entries than we keep means a corrupt structure. */
+		if (si->memmap_entries > BOOT_MEMMAP_MAX)
+			return "pvh: memory map has too many entries";
 		for (uint32_t i = 0; i < si->memmap_entries; i++) {
 			const struct hvm_memmap_table_entry *e =
 				rd(si->memmap_paddr + i * sizeof(*e), sizeof(*e));

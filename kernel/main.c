@@ -47,6 +47,7 @@ void kmain(struct boot_info *bi)
 		       (unsigned long long)bi->modules[i].size, bi->modules[i].cmdline);
 
 	mm_init(bi);
+	platform_late_init();
 	acpi_init(bi->rsdp);
 
 	char test[128];

@@ -173,7 +173,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			if (!s)
 				s = "(null)";
 			int n = 0;
-			while (s[n] && (prec < 0 || n < prec))
+			while ((prec < 0 || n < prec) && s[n])   /* no NUL needed within prec */
 				n++;
 			if (!(flags & F_LEFT))
 				pad(&o, ' ', width - n);

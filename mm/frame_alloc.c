@@ -34,10 +34,9 @@ void fa_init(struct frame_alloc *fa, uint32_t *bitmap, pfn_t max_pfn, pfn_t low_
 /* Only whole frames inside [base, base+size) become free. */
 void fa_add_range(struct frame_alloc *fa, uint64_t base, uint64_t size)
 {
-	uint64_t first = (base + PAGE - 1) / PAGE;
-	uint64_t end = (base + size) / PAGE;
-	if (base + size < base)
-		end = UINT64_MAX / PAGE;
+	/* Written so that nothing wraps near the top of the 64-bit space. */
+	uint64_t first = base / PAGE + (base % PAGE != 0);
+	uint64_t end = (base + size < base) ? UINT64_MAX / PAGE : (base + size) / PAGE;
 	if (end > fa->max_pfn)
 		end = fa->max_pfn;
 	for (uint64_t p = first; p < end; p++)

@@ -6,7 +6,6 @@
  */
 #include <amphi/platform.h>
 #include <amphi/acpi.h>
-#include <amphi/console.h>
 #include <pv/native.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
@@ -70,30 +69,32 @@ void native_test_exit(unsigned status)
 	outb(ISA_DEBUG_EXIT_PORT, (uint8_t)status);
 }
 
-static void native_console(const char *s, size_t n)
-{
-	uart_write(s, n);
-}
+void native_init(struct boot_info *bi) { (void)bi; }
+void native_late_init(void) { }
 
-static void native_init(struct boot_info *bi) { (void)bi; }
+/* Nothing paravirtual to check on bare metal. */
+int native_self_test(char *msg, size_t len) { (void)msg; (void)len; return 0; }
 
-const struct platform_ops platform_native = {
+static const struct platform_ops platform_native = {
 	.name = "native",
 	.hypercall = "none",
 	.init = native_init,
-	.console_write = native_console,
+	.late_init = native_late_init,
+	.console_write = 0,          /* COM1 and the debug port stay */
 	.idle = native_idle,
 	.power_off = native_power_off,
 	.reboot = native_reboot,
 	.test_exit = native_test_exit,
+	.self_test = native_self_test,
 	.clock_ns = 0,
 	.clock_name = "none",
-	.mmu = {
-		.mode = "direct",
-		.set_pte = native_set_pte,
-		.flush_page = native_flush_page,
-		.flush_all = native_flush_all,
-		.load_root = native_load_root,
-		.pin_table = native_pin_table,
-	},
+	.mmu = NATIVE_MMU_OPS,
 };
+
+/* Bare metal, or a hypervisor amphi has no better platform for. */
+static int native_probe(const struct hv_info *hv, const struct boot_info *bi)
+{
+	(void)hv;
+	return bi->kind == BOOT_XEN_PV ? 0 : 1;
+}
+REGISTER_PLATFORM(platform_native, native_probe);

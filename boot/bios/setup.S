@@ -6,9 +6,11 @@
  *
  * Steps: serial + header checks, fill struct bios_boot_params at PARAMS
  * (magic, drive, kernel size, command line, E820 map), check that the kernel
- * fits in RAM at 1 MiB, enable A20, load the kernel to 1 MiB, enter 32-bit
- * protected mode and jump to 0x100000 with %eax = BIOS_BOOT_MAGIC,
- * %ebx = PARAMS.
+ * fits in RAM at 1 MiB, load the kernel to 1 MiB, enable A20 (after the
+ * load, see there), enter 32-bit protected mode and jump to 0x100000 with
+ * %eax = BIOS_BOOT_MAGIC, %ebx = PARAMS.  Nothing else is set up: the 8259
+ * PICs are left as the BIOS programmed them (IRQ0 on vector 8), so the
+ * kernel must remap or mask them before it enables interrupts.
  *
  * Why INT 13h into a low bounce buffer + INT 15h AH=87h, not unreal mode:
  * both work on SeaBIOS, but unreal mode relies on the BIOS disk code (and
@@ -108,7 +110,6 @@ _start:
 
 	call	memory_map
 	call	check_fit
-	call	enable_a20
 
 	movw	$msg_load, %si
 	call	lb_str
@@ -119,6 +120,10 @@ _start:
 	call	lb_flush
 
 	call	load_kernel
+	/* A20 only now: INT 15h AH=87h enables A20 for each copy and then
+	 * restores the state it found (SeaBIOS: through port 0x92), which
+	 * could switch off an A20 we had enabled some other way. */
+	call	enable_a20
 
 	movw	$msg_start, %si
 	call	lb_str

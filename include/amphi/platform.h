@@ -25,25 +25,43 @@ struct platform_mmu_ops {
 struct platform_ops {
 	const char *name;           /* native, kvm, xen-hvm, xen-pvh, xen-pv */
 	const char *hypercall;      /* page, vmcall, vmmcall, none */
-	/* Early set-up once selected: hypercall page, console, memory map. */
+	/* Early set-up once selected, on the boot mapping: hypercall page,
+	 * console, memory map.  late_init runs once memory management is up. */
 	void (*init)(struct boot_info *bi);
-	/* The platform's own console, registered as a sink (NULL: none). */
+	void (*late_init)(void);
+	/* The platform's own console; when set it replaces the early sinks
+	 * (COM1, debug port).  NULL: keep them. */
 	void (*console_write)(const char *s, size_t n);
 	void (*idle)(void);                                /* wait for an interrupt */
 	void (*power_off)(void) __attribute__((noreturn));
 	void (*reboot)(void) __attribute__((noreturn));
 	/* Report a test's status to the test harness (QEMU isa-debug-exit). */
 	void (*test_exit)(unsigned status);
+	/* Checks the platform's own paravirtual set-up (for amphi.test=platform);
+	 * returns 0, or -1 with what is wrong in msg. */
+	int (*self_test)(char *msg, size_t len);
 	uint64_t (*clock_ns)(void);                        /* monotonic time source */
 	const char *clock_name;
 	struct platform_mmu_ops mmu;
 };
 
 extern const struct platform_ops *platform;
-extern const struct platform_ops platform_native;
 
-/* Detection result (hypercall/detect.c), filled by platform_select(). */
+/*
+ * Each platform registers itself with a probe that scores how well it fits
+ * the detected hypervisor and the boot path (0: not at all); the highest
+ * score wins.  Kconfig decides which platforms are linked in.
+ */
 struct hv_info;
+struct platform_entry {
+	int (*probe)(const struct hv_info *hv, const struct boot_info *bi);
+	const struct platform_ops *ops;
+};
+#define REGISTER_PLATFORM(ops_, probe_)                                            \
+	static const struct platform_entry __platform_##ops_                        \
+		__attribute__((section(".platforms"), used, aligned(4))) = { probe_, &ops_ }
+
 void platform_select(struct boot_info *bi);
+void platform_late_init(void);
 void platform_banner(void);
 #endif

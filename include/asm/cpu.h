@@ -3,7 +3,7 @@
 #define ASM_CPU_H
 #include <stdint.h>
 
-struct cpuid_regs { uint32_t eax, ebx, ecx, edx; };
+#include <asm/cpuid_regs.h>
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {

@@ -20,13 +20,33 @@ RESULT_RE = re.compile(r"^Test result: (SUCCESS|SKIP|FAILURE|ERROR)\b(.*)$", re.
 
 
 def kvm_usable():
-    """Returns None when /dev/kvm opens, else the reason it does not."""
+    """Returns None when KVM can run amphi, else the reason it cannot.
+
+    /dev/kvm must open, and a probe guest that does nothing but turn on PAE
+    paging (tests/boot/probe/) must get through: some software KVMs reset
+    a 32-bit guest at CR0.PG."""
     try:
         fd = os.open("/dev/kvm", os.O_RDWR)
         os.close(fd)
-        return None
     except OSError as e:
         return "/dev/kvm: %s" % e.strerror
+    probe = os.path.join(BUILD, "paging-probe.elf")
+    args = [QEMU, "-display", "none", "-serial", "none", "-debugcon", "stdio",
+            "-monitor", "none", "-no-reboot", "-nic", "none", "-m", "16M",
+            "-accel", "kvm", "-cpu", "qemu64",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", probe]
+    try:
+        p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=60)
+        out, code = p.stdout.decode("ascii", "replace"), p.returncode
+    except subprocess.TimeoutExpired:
+        return "KVM paging probe timed out"
+    if out == "SCP" and code == 1:
+        return None
+    if out == "SC":
+        return ("this host's KVM resets a 32-bit guest when it sets CR0.PG "
+                "(PAE paging probe %s printed 'SC', not 'SCP'); amphi needs paging" % probe)
+    return "KVM paging probe failed: output %r, QEMU exit %d" % (out, code)
 
 
 def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None):

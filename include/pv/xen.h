@@ -1,0 +1,11 @@
+/* Pieces of the Xen platforms shared between pv/ files. */
+#ifndef PV_XEN_H
+#define PV_XEN_H
+#include <stddef.h>
+void xen_console_init(int dom0);
+void xen_console_late_init(void);
+void xen_console_write(const char *s, size_t n);
+void xen_power_off(void) __attribute__((noreturn));
+void xen_reboot(void) __attribute__((noreturn));
+int xen_is_dom0(void);
+#endif

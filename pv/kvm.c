@@ -1,0 +1,55 @@
+/*
+ * KVM: CPU and MMU as on bare metal (hardware-assisted); paravirtual
+ * hypercalls through vmcall/vmmcall.  kvmclock and PV EOI come with the
+ * interrupts-and-timers work.
+ */
+#include <amphi/platform.h>
+#include <amphi/hvdetect.h>
+#include <hypercall/kvm.h>
+#include <pv/native.h>
+#include <amphi/printk.h>
+
+static struct platform_ops platform_kvm;
+
+static void kvm_init(struct boot_info *bi)
+{
+	(void)bi;
+	platform_kvm.hypercall = kvm_hypercall_insn();
+}
+
+/* An unknown hypercall number must come back from KVM as -KVM_ENOSYS:
+ * proof that vmcall/vmmcall reached the hypervisor. */
+static int kvm_self_test(char *msg, size_t len)
+{
+	long rc = kvm_hypercall4(0xffff, 0, 0, 0, 0);
+	if (rc != -KVM_ENOSYS) {
+		snprintf(msg, len, "KVM hypercall %#x through %s returned %ld, expected %d",
+			 0xffff, kvm_hypercall_insn(), rc, -KVM_ENOSYS);
+		return -1;
+	}
+	printk("  kvm: %s of an unknown hypercall returned -KVM_ENOSYS as it should\n",
+	       kvm_hypercall_insn());
+	return 0;
+}
+
+static struct platform_ops platform_kvm = {
+	.name = "kvm",
+	.hypercall = "vmcall",
+	.init = kvm_init,
+	.late_init = native_late_init,
+	.console_write = 0,
+	.idle = native_idle,
+	.power_off = native_power_off,
+	.reboot = native_reboot,
+	.test_exit = native_test_exit,
+	.self_test = kvm_self_test,
+	.clock_ns = 0,
+	.clock_name = "none",
+	.mmu = NATIVE_MMU_OPS,
+};
+
+static int kvm_probe(const struct hv_info *hv, const struct boot_info *bi)
+{
+	return hv->kind == HV_KVM && bi->kind != BOOT_XEN_PV ? 10 : 0;
+}
+REGISTER_PLATFORM(platform_kvm, kvm_probe);

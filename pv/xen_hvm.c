@@ -1,0 +1,106 @@
+/*
+ * Xen HVM and PVH guests: the CPU and MMU work as on bare metal (hardware
+ * virtualization with HAP underneath); what is paravirtual is the
+ * hypercall page, the console, shutdown and, when the PVH start info has
+ * none (Xen passes version 0), the memory map.  PVH is the boot path
+ * through XEN_ELFNOTE_PHYS32_ENTRY; HVM is any firmware boot under Xen.
+ */
+#include <amphi/platform.h>
+#include <amphi/hvdetect.h>
+#include <amphi/printk.h>
+#include <amphi/panic.h>
+#include <hypercall/xen.h>
+#include <xen/features.h>
+#include <pv/native.h>
+#include <pv/xen.h>
+
+static struct platform_ops platform_xen_hvm;
+static int dom0;
+
+int xen_is_dom0(void) { return dom0; }
+
+void xen_power_off(void)
+{
+	struct sched_shutdown s = { .reason = SHUTDOWN_poweroff };
+	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void xen_reboot(void)
+{
+	struct sched_shutdown s = { .reason = SHUTDOWN_reboot };
+	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+static void xen_hvm_init(struct boot_info *bi)
+{
+	platform_xen_hvm.name = bi->kind == BOOT_PVH ? "xen-pvh" : "xen-hvm";
+	xen_hypercall_page_init(&hv_info);
+
+	xen_feature_info_t fi = { .submap_idx = 0 };
+	if (HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0)
+		dom0 = !!(fi.submap & (1u << XENFEAT_dom0));
+	xen_console_init(dom0);
+
+	if (bi->nr_mem == 0) {
+		int n = xen_fill_memory_map(bi);
+		if (n <= 0)
+			panic("xen: no memory map: the start info has none and XENMEM_memory_map returned %d", n);
+		printk("xen: memory map from XENMEM_memory_map (%d entries; start info v%u has none)\n",
+		       n, bi->loader_version);
+	}
+	printk("xen: %s, xen_version says %u.%u\n", dom0 ? "dom0" : "domU",
+	       xen_version() >> 16, xen_version() & 0xffff);
+}
+
+/*
+ * The hypercall page holds Xen's stubs (each "mov $nr, %eax; vmcall or
+ * vmmcall; ret"), and xen_version through it agrees with CPUID.
+ */
+static int xen_hvm_self_test(char *msg, size_t len)
+{
+	const unsigned char *stub = (const unsigned char *)hypercall_page +
+		__HYPERVISOR_xen_version * 32;
+	if (stub[0] != 0xb8 || stub[1] != __HYPERVISOR_xen_version || stub[5] != 0x0f ||
+	    stub[6] != 0x01 || (stub[7] != 0xc1 && stub[7] != 0xd9)) {
+		snprintf(msg, len, "xen_version stub is %02x %02x %02x %02x %02x %02x %02x %02x, "
+			 "not mov/vmcall", stub[0], stub[1], stub[2], stub[3], stub[4], stub[5],
+			 stub[6], stub[7]);
+		return -1;
+	}
+	uint32_t v = xen_version();
+	if ((v >> 16) != hv_info.xen_major || (v & 0xffff) != hv_info.xen_minor) {
+		snprintf(msg, len, "xen_version hypercall says %u.%u, CPUID says %u.%u",
+			 v >> 16, v & 0xffff, hv_info.xen_major, hv_info.xen_minor);
+		return -1;
+	}
+	printk("  xen: hypercall page written by Xen (%s stubs); xen_version %u.%u = CPUID\n",
+	       stub[7] == 0xc1 ? "vmcall" : "vmmcall", v >> 16, v & 0xffff);
+	return 0;
+}
+
+static struct platform_ops platform_xen_hvm = {
+	.name = "xen-hvm",
+	.hypercall = "page",
+	.init = xen_hvm_init,
+	.late_init = xen_console_late_init,
+	.console_write = xen_console_write,
+	.idle = native_idle,
+	.power_off = xen_power_off,
+	.reboot = xen_reboot,
+	/* A PVH dom0 may write QEMU's isa-debug-exit port itself (tests only). */
+	.test_exit = native_test_exit,
+	.self_test = xen_hvm_self_test,
+	.clock_ns = 0,
+	.clock_name = "none",
+	.mmu = NATIVE_MMU_OPS,
+};
+
+static int xen_hvm_probe(const struct hv_info *hv, const struct boot_info *bi)
+{
+	return hv->kind == HV_XEN && bi->kind != BOOT_XEN_PV ? 10 : 0;
+}
+REGISTER_PLATFORM(platform_xen_hvm, xen_hvm_probe);
