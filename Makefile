@@ -51,7 +51,7 @@ include/generated/autoconf.h: .config Kconfig | $(DEPS_STAMP)
 obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          boot/bootinfo_common.o boot/bootinfo_bios.o boot/bootinfo_multiboot.o boot/bootinfo_pvh.o \
          arch/x86/gdt.o arch/x86/idt.o arch/x86/traps.o arch/x86/trap_entry.o \
-         arch/x86/paging.o arch/x86/cpu.o arch/x86/setjmp.o \
+         arch/x86/paging.o arch/x86/cpu.o arch/x86/setjmp.o arch/x86/pic.o \
          kernel/main.o kernel/printk.o kernel/console.o kernel/panic.o \
          kernel/cmdline.o kernel/acpi.o kernel/test.o \
          drivers/uart16550.o \

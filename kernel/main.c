@@ -28,6 +28,7 @@ void kmain(struct boot_info *bi)
 	idt_init();
 	cpu_init();
 	platform_select(bi);      /* may fill in the memory map (Xen PVH v0) */
+	platform->irq_init();
 
 	int n = memmap_sanitize(bi->mem, bi->nr_mem, BOOT_MEMMAP_MAX);
 	if (n < 0)

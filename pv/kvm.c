@@ -7,6 +7,7 @@
 #include <amphi/hvdetect.h>
 #include <hypercall/kvm.h>
 #include <pv/native.h>
+#include <asm/pic.h>
 #include <amphi/printk.h>
 
 static struct platform_ops platform_kvm;
@@ -38,6 +39,7 @@ static struct platform_ops platform_kvm = {
 	.init = kvm_init,
 	.late_init = native_late_init,
 	.console_write = 0,
+	.irq_init = pic_init,
 	.idle = native_idle,
 	.power_off = native_power_off,
 	.reboot = native_reboot,

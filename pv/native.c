@@ -7,6 +7,7 @@
 #include <amphi/platform.h>
 #include <amphi/acpi.h>
 #include <pv/native.h>
+#include <asm/pic.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
 
@@ -81,6 +82,7 @@ static const struct platform_ops platform_native = {
 	.init = native_init,
 	.late_init = native_late_init,
 	.console_write = 0,          /* COM1 and the debug port stay */
+	.irq_init = pic_init,
 	.idle = native_idle,
 	.power_off = native_power_off,
 	.reboot = native_reboot,

@@ -12,6 +12,7 @@
 #include <hypercall/xen.h>
 #include <xen/features.h>
 #include <pv/native.h>
+#include <asm/pic.h>
 #include <pv/xen.h>
 
 static struct platform_ops platform_xen_hvm;
@@ -88,6 +89,7 @@ static struct platform_ops platform_xen_hvm = {
 	.init = xen_hvm_init,
 	.late_init = xen_console_late_init,
 	.console_write = xen_console_write,
+	.irq_init = pic_init,
 	.idle = native_idle,
 	.power_off = xen_power_off,
 	.reboot = xen_reboot,

@@ -32,6 +32,9 @@ struct platform_ops {
 	/* The platform's own console; when set it replaces the early sinks
 	 * (COM1, debug port).  NULL: keep them. */
 	void (*console_write)(const char *s, size_t n);
+	/* Interrupt controllers into a known state (legacy PIC remapped and
+	 * masked natively). */
+	void (*irq_init)(void);
 	void (*idle)(void);                                /* wait for an interrupt */
 	void (*power_off)(void) __attribute__((noreturn));
 	void (*reboot)(void) __attribute__((noreturn));

@@ -69,6 +69,13 @@ def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None):
         subprocess.run([os.path.join(ROOT, "tools", "mkimg"), "--set-cmdline", img, cmdline],
                        check=True, stdout=subprocess.DEVNULL)
         args += ["-drive", "file=%s,format=raw,if=ide" % img, "-boot", "c"]
+    elif path == "grub-iso":
+        # The real GRUB (grub-mkrescue) loading the Multiboot kernel.
+        iso = os.path.join(workdir, "amphi.iso")
+        subprocess.run([os.path.join(ROOT, "tools", "mkiso"),
+                        os.path.join(BUILD, "amphi-mb.elf"), iso, cmdline],
+                       check=True, stdout=subprocess.DEVNULL)
+        args += ["-cdrom", iso, "-boot", "d"]
     else:
         raise ValueError("unknown boot path %r" % path)
     return args
@@ -84,7 +91,20 @@ class Run:
         self.status, self.reason = (results[-1][0], results[-1][1].strip()) if results else (None, "")
 
     def verdict(self, expect="SUCCESS", patterns=()):
-        """Returns None when the run is as expected, else what was wrong."""
+        """Returns None when the run is as expected, else what was wrong.
+
+        expect="IDLE" is for a boot without a test (as `make run` does): the
+        kernel must come up, still be running at the timeout, and not panic."""
+        if expect == "IDLE":
+            if not self.timed_out:
+                return "kernel stopped (QEMU exit %d) instead of idling" % self.exit_code
+            if "KERNEL PANIC" in self.transcript or self.status is not None:
+                return "kernel panicked or ended while idling"
+            patterns = list(patterns) + [r"^amphi: up; "]
+            for p in patterns:
+                if not re.search(p, self.transcript, re.M):
+                    return "transcript lacks /%s/" % p
+            return None
         if self.timed_out:
             return "timed out after %.0f s with no result line" % self.seconds \
                 if self.status is None else "timed out after the result line"
