@@ -66,6 +66,9 @@ obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frame
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
          tests/kernel/test_boot.o tests/kernel/test_platform.o
 
+# Subsystems may list their objects in a fragment beside their sources.
+-include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk))
+
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
 

@@ -43,8 +43,18 @@ struct platform_ops {
 	/* Checks the platform's own paravirtual set-up (for amphi.test=platform);
 	 * returns 0, or -1 with what is wrong in msg. */
 	int (*self_test)(char *msg, size_t len);
-	uint64_t (*clock_ns)(void);                        /* monotonic time source */
-	const char *clock_name;
+	/* Time.  clock_ns: monotonic nanoseconds since boot, never going
+	 * backwards.  timer_init: set up the one-shot timer, whose expiry calls
+	 * `fire` in interrupt context; timer_arm: fire once at an absolute
+	 * clock_ns() deadline (0 cancels).  wallclock_s: seconds since 1970. */
+	void (*time_init)(void);
+	uint64_t (*clock_ns)(void);
+	void (*timer_init)(void (*fire)(void));
+	void (*timer_arm)(uint64_t deadline_ns);
+	uint64_t (*wallclock_s)(void);
+	const char *clock_name;     /* e.g. tsc, pvclock, kvmclock */
+	const char *timer_name;     /* e.g. lapic-oneshot, tsc-deadline, xen-singleshot */
+	const char *irq_name;       /* e.g. ioapic, evtchn-callback */
 	struct platform_mmu_ops mmu;
 };
 
