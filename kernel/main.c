@@ -24,6 +24,9 @@ static void print_memmap(const struct boot_info *bi)
 
 void kmain(struct boot_info *bi)
 {
+	/* Under a test, a failure anywhere in bring-up must still end in a
+	 * result line and an exit status, not a silent halt. */
+	test_running = cmdline_has(bi->cmdline, "amphi.test");
 	gdt_init();
 	idt_init();
 	cpu_init();

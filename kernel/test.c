@@ -29,6 +29,9 @@ void test_finish(enum test_status st, const char *why)
 		printk("Test result: SUCCESS\n");
 	else
 		printk("Test result: %s %s\n", status_names[st], why && *why ? why : "(no reason given)");
+	if (!platform)       /* failed before a platform was chosen */
+		for (;;)
+			__asm__ volatile("cli; hlt");
 	platform->test_exit(st);
 	platform->power_off();
 }

@@ -3,6 +3,7 @@
 #include <amphi/test.h>
 #include <amphi/heap.h>
 #include <amphi/string.h>
+#include <amphi/frame.h>
 
 #define N 256
 
@@ -29,9 +30,11 @@ DEFINE_TEST(test_heap, "heap", "kmalloc/kfree patterns, big blocks, bad frees, O
 		for (int i = !(round & 1); i < N; i += 2)
 			kfree(p[i]);
 	}
-	void *big = kmalloc(4 << 20);
-	CHECK(big, "4 MiB allocation failed");
-	memset(big, 0x5a, 4 << 20);
+	/* A block larger than one heap growth step; smaller on tiny machines. */
+	size_t bigsz = frames.nr_free_low > 4096 ? 4 << 20 : 256 << 10;
+	void *big = kmalloc(bigsz);
+	CHECK(big, "%zu KiB allocation failed", bigsz >> 10);
+	memset(big, 0x5a, bigsz);
 	kfree(big);
 
 	CHECK(kmalloc((size_t)CONFIG_HEAP_MAX_MB << 21) == 0, "impossible allocation succeeded");
