@@ -14,6 +14,8 @@ LD        := $(CROSS)ld
 OBJCOPY   := $(CROSS)objcopy
 BUILD     ?= build
 QEMU      ?= qemu-system-x86_64
+# The i386 system emulator: its gdb stub speaks the 32-bit register set.
+QEMU_DEBUG ?= qemu-system-i386
 MEM       ?= 512M
 KCONFIGLIB := /usr/lib/python3/dist-packages
 
@@ -120,7 +122,7 @@ run: all
 debug: all
 	@echo "gdb stub on tcp::1234; attach with:"
 	@echo "  gdb $(BUILD)/amphi.elf -ex 'target remote :1234'"
-	$(QEMU) $(QEMU_COMMON) -s -S -kernel $(BUILD)/amphi.elf $(if $(CMDLINE),-append "$(CMDLINE)")
+	$(QEMU_DEBUG) $(QEMU_COMMON) -s -S -kernel $(BUILD)/amphi.elf $(if $(CMDLINE),-append "$(CMDLINE)")
 
 iso: $(BUILD)/amphi.iso
 $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
