@@ -90,7 +90,7 @@ class Run:
         results = RESULT_RE.findall(transcript)
         self.status, self.reason = (results[-1][0], results[-1][1].strip()) if results else (None, "")
 
-    def verdict(self, expect="SUCCESS", patterns=()):
+    def verdict(self, expect="SUCCESS", patterns=(), exit_code=None):
         """Returns None when the run is as expected, else what was wrong.
 
         expect="IDLE" is for a boot without a test (as `make run` does): the
@@ -112,9 +112,10 @@ class Run:
             return "no 'Test result:' line (kernel crashed or hung?); QEMU exit %d" % self.exit_code
         if self.status != expect:
             return "result %s %s, expected %s" % (self.status, self.reason, expect)
-        if self.exit_code != 2 * STATUS[expect] + 1:
+        want = 2 * STATUS[expect] + 1 if exit_code is None else exit_code
+        if self.exit_code != want:
             return "QEMU exit status %d does not match result %s (expected %d)" % (
-                self.exit_code, self.status, 2 * STATUS[expect] + 1)
+                self.exit_code, self.status, want)
         for p in patterns:
             if not re.search(p, self.transcript, re.M):
                 return "transcript lacks /%s/" % p
