@@ -11,6 +11,7 @@
 #include <amphi/test.h>
 #include <amphi/printk.h>
 #include <amphi/panic.h>
+#include <amphi/timer.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
@@ -53,6 +54,7 @@ void kmain(struct boot_info *bi)
 	mm_init(bi);
 	platform_late_init();
 	acpi_init(bi->rsdp);
+	time_init();              /* after the heap and ACPI: maps the APICs, reads the MADT */
 
 	char test[128];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))

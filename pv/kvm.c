@@ -7,6 +7,7 @@
 #include <amphi/hvdetect.h>
 #include <hypercall/kvm.h>
 #include <pv/native.h>
+#include <pv/native_time.h>
 #include <asm/pic.h>
 #include <amphi/printk.h>
 
@@ -33,20 +34,22 @@ static int kvm_self_test(char *msg, size_t len)
 	return 0;
 }
 
+static void kvm_time_init(void) { native_time_setup(&platform_kvm); }
+
 static struct platform_ops platform_kvm = {
 	.name = "kvm",
 	.hypercall = "vmcall",
 	.init = kvm_init,
 	.late_init = native_late_init,
 	.console_write = 0,
-	.irq_init = pic_init,
+	.irq_init = native_irq_init,
 	.idle = native_idle,
 	.power_off = native_power_off,
 	.reboot = native_reboot,
 	.test_exit = native_test_exit,
 	.self_test = kvm_self_test,
-	.clock_ns = 0,
-	.clock_name = "none",
+	.time_init = kvm_time_init,      /* kvmclock replaces the TSC later */
+	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };
 

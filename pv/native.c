@@ -7,6 +7,7 @@
 #include <amphi/platform.h>
 #include <amphi/acpi.h>
 #include <pv/native.h>
+#include <pv/native_time.h>
 #include <asm/pic.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
@@ -76,20 +77,24 @@ void native_late_init(void) { }
 /* Nothing paravirtual to check on bare metal. */
 int native_self_test(char *msg, size_t len) { (void)msg; (void)len; return 0; }
 
-static const struct platform_ops platform_native = {
+static struct platform_ops platform_native;
+static void native_time_init(void) { native_time_setup(&platform_native); }
+
+/* Not const: time_init fills in the timer and interrupt controller found. */
+static struct platform_ops platform_native = {
 	.name = "native",
 	.hypercall = "none",
 	.init = native_init,
 	.late_init = native_late_init,
 	.console_write = 0,          /* COM1 and the debug port stay */
-	.irq_init = pic_init,
+	.irq_init = native_irq_init,
 	.idle = native_idle,
 	.power_off = native_power_off,
 	.reboot = native_reboot,
 	.test_exit = native_test_exit,
 	.self_test = native_self_test,
-	.clock_ns = 0,
-	.clock_name = "none",
+	.time_init = native_time_init,
+	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };
 

@@ -8,6 +8,8 @@
 #include <amphi/console.h>
 #include <amphi/printk.h>
 #include <amphi/panic.h>
+#include <amphi/timer.h>
+#include <asm/tsc.h>
 
 extern const struct platform_entry __platforms_start[], __platforms_end[];
 const struct platform_ops *platform;
@@ -49,4 +51,12 @@ void platform_banner(void)
 	printk("amphi: platform=%s hypervisor=\"%s\" version=%s hypercall=%s mmu=%s\n",
 	       platform->name, hv_info.sig[0] ? hv_info.sig : "none",
 	       version, platform->hypercall, platform->mmu.mode);
+}
+
+void platform_time_banner(void)
+{
+	printk("amphi: clock=%s timer=%s irq=%s tsc=%u MHz\n",
+	       platform->clock_name ? platform->clock_name : "none",
+	       platform->timer_name ? platform->timer_name : "none",
+	       platform->irq_name ? platform->irq_name : "none", (tsc_khz() + 500) / 1000);
 }

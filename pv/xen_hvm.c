@@ -12,6 +12,7 @@
 #include <hypercall/xen.h>
 #include <xen/features.h>
 #include <pv/native.h>
+#include <pv/native_time.h>
 #include <asm/pic.h>
 #include <pv/xen.h>
 
@@ -83,21 +84,25 @@ static int xen_hvm_self_test(char *msg, size_t len)
 	return 0;
 }
 
+/* Xen's emulated LAPIC and the TSC (rate from Xen's CPUID leaf; a PVH guest
+ * has no PIT) until the pvclock and singleshot timer replace them. */
+static void xen_hvm_time_init(void) { native_time_setup(&platform_xen_hvm); }
+
 static struct platform_ops platform_xen_hvm = {
 	.name = "xen-hvm",
 	.hypercall = "page",
 	.init = xen_hvm_init,
 	.late_init = xen_console_late_init,
 	.console_write = xen_console_write,
-	.irq_init = pic_init,
+	.irq_init = native_irq_init,
 	.idle = native_idle,
 	.power_off = xen_power_off,
 	.reboot = xen_reboot,
 	/* A PVH dom0 may write QEMU's isa-debug-exit port itself (tests only). */
 	.test_exit = native_test_exit,
 	.self_test = xen_hvm_self_test,
-	.clock_ns = 0,
-	.clock_name = "none",
+	.time_init = xen_hvm_time_init,
+	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };
 

@@ -5,7 +5,9 @@
  *                          at most CONFIG_LOWMEM_MAX_MB), kernel image at 1 MiB
  *   0xF0000000-0xF03FFFFF  kmap slots: temporary mappings of any frame,
  *                          including frames above 4 GiB
- *   0xF0400000-0xF57FFFFF  kernel heap
+ *   0xF0400000-0xF55FFFFF  kernel heap (at most CONFIG_HEAP_MAX_MB of it)
+ *   0xF5600000-0xF56FFFFF  device registers, uncached: LAPIC, I/O APICs
+ *   0xF5700000-0xF57FFFFF  scratch page for the paging test
  *   0xF5800000-           left free: a 32-bit Xen PV guest's hypervisor hole
  */
 #ifndef AMPHI_LAYOUT_H
@@ -15,7 +17,8 @@
 #define KMAP_BASE         0xF0000000u
 #define KMAP_SLOTS        1024u
 #define HEAP_BASE         0xF0400000u
-#define HEAP_LIMIT        0xF5800000u
+#define HEAP_LIMIT        0xF5600000u
+#define MMIO_BASE         0xF5600000u
 #define KERNEL_LOAD_PHYS  0x100000u
 
 #define PAGE_SIZE   4096u

@@ -23,4 +23,8 @@ uint64_t now_ns(void);
 void timer_add(struct timer *t, uint64_t deadline_ns, void (*fn)(struct timer *t));
 /* Returns 1 when t was pending and is now cancelled, 0 otherwise. */
 int timer_cancel(struct timer *t);
+/* The banner's time line (pv/platform.c), printed by time_init() once the
+ * clock and timer are up:
+ *   amphi: clock=<clock_name> timer=<timer_name> irq=<irq_name> tsc=<MHz> MHz */
+void platform_time_banner(void);
 #endif
