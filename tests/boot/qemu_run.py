@@ -8,8 +8,10 @@ result line (a crash, a hang killed by the timeout) is a failure.
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -82,13 +84,22 @@ def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None):
 
 
 class Run:
-    def __init__(self, transcript, exit_code, seconds, timed_out):
+    def __init__(self, transcript, exit_code, seconds, timed_out, stamps=(), cpu_seconds=None):
         self.transcript = transcript
         self.exit_code = exit_code
         self.seconds = seconds
         self.timed_out = timed_out
+        self.stamps = list(stamps)          # (host monotonic seconds, line)
+        self.cpu_seconds = cpu_seconds      # QEMU's user+system CPU time
         results = RESULT_RE.findall(transcript)
         self.status, self.reason = (results[-1][0], results[-1][1].strip()) if results else (None, "")
+
+    def line_time(self, pattern):
+        """Host time at which the first line matching pattern arrived."""
+        for t, line in self.stamps:
+            if re.search(pattern, line):
+                return t
+        return None
 
     def verdict(self, expect="SUCCESS", patterns=(), exit_code=None):
         """Returns None when the run is as expected, else what was wrong.
@@ -122,16 +133,34 @@ class Run:
         return None
 
 
+def run_command(args, timeout):
+    """Runs QEMU (or a wrapper), timestamping each output line as it arrives;
+    returns a Run with QEMU's CPU time."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    stamps, chunks, timed_out = [], [], False
+    timer = threading.Timer(timeout, p.kill)
+    timer.start()
+    try:
+        for raw in iter(p.stdout.readline, b""):
+            chunks.append(raw)
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            stamps.append((time.monotonic() - t0, line))
+    finally:
+        timer.cancel()
+    _, status, usage = os.wait4(p.pid, 0)
+    secs = time.monotonic() - t0
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and secs >= timeout:
+        code, timed_out = 124, True
+    else:
+        code = os.waitstatus_to_exitcode(status)
+    p.returncode = code
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return Run(text, code, secs, timed_out, stamps, usage.ru_utime + usage.ru_stime)
+
+
 def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=()):
     with tempfile.TemporaryDirectory(prefix="amphi-boot-") as wd:
         args = qemu_args(path, mem, accel, cmdline, cpu, wd) + list(extra)
-        t0 = time.monotonic()
-        try:
-            p = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, timeout=timeout)
-            out, code, timed_out = p.stdout, p.returncode, False
-        except subprocess.TimeoutExpired as e:
-            out, code, timed_out = e.stdout or b"", 124, True
-        secs = time.monotonic() - t0
-    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
-    return Run(text, code, secs, timed_out)
+        return run_command(args, timeout)
