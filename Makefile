@@ -58,12 +58,14 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          kernel/cmdline.o kernel/acpi.o kernel/test.o \
          drivers/uart16550.o \
          mm/memmap.o mm/frame_alloc.o mm/frame.o mm/heap_core.o mm/heap.o mm/mm_init.o mm/kmap.o \
-         lib/vsnprintf.o lib/string.o \
+         lib/vsnprintf.o lib/string.o lib/pvclock.o \
          pv/platform.o pv/native.o \
          hypercall/detect.o hypercall/cpuid_scan.o
 
-obj-$(CONFIG_PLATFORM_XEN) += pv/xen_hvm.o pv/xen_console.o hypercall/xen_hypercall.o hypercall/xen_page.o
+obj-$(CONFIG_PLATFORM_XEN) += pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
+         hypercall/xen_page.o drivers/xenfront/evtchn.o drivers/xenfront/evtchn_scan.o
 obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o hypercall/kvm_hypercall.o
+obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
          tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_time.o

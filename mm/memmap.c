@@ -88,7 +88,7 @@ const char *memmap_type_name(uint32_t type)
 	case MEM_RESERVED: return "reserved";
 	case MEM_ACPI: return "ACPI data";
 	case MEM_NVS: return "ACPI NVS";
-	case MEM_BAD: return "bad";
+	case MEM_BAD: return "unusable";
 	}
 	return "unknown";
 }

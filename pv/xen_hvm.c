@@ -84,9 +84,29 @@ static int xen_hvm_self_test(char *msg, size_t len)
 	return 0;
 }
 
-/* Xen's emulated LAPIC and the TSC (rate from Xen's CPUID leaf; a PVH guest
- * has no PIT) until the pvclock and singleshot timer replace them. */
-static void xen_hvm_time_init(void) { native_time_setup(&platform_xen_hvm); }
+/*
+ * Paravirtual time and interrupts: pvclock, Xen's one-shot timer, event
+ * channels on the callback vector.  Should Xen refuse any of it, fall back
+ * to its emulated LAPIC and the TSC (rate from Xen's CPUID leaf; a PVH
+ * guest has no PIT).  The CPU still idles with sti;hlt: under HVM that is
+ * Xen's race-free block (HLT in the STI shadow is checked against pending
+ * events before the vCPU sleeps).
+ */
+static void xen_hvm_time_init(void)
+{
+	if (xen_time_setup() == 0) {
+		platform_xen_hvm.clock_ns = xen_clock_ns;
+		platform_xen_hvm.timer_init = xen_timer_init;
+		platform_xen_hvm.timer_arm = xen_timer_arm;
+		platform_xen_hvm.wallclock_s = xen_wallclock_s;
+		platform_xen_hvm.clock_name = "pvclock";
+		platform_xen_hvm.timer_name = "xen-singleshot";
+		platform_xen_hvm.irq_name = "evtchn-callback";
+		return;
+	}
+	printk("xen: paravirtual time unavailable, using the emulated LAPIC and TSC\n");
+	native_time_setup(&platform_xen_hvm);
+}
 
 static struct platform_ops platform_xen_hvm = {
 	.name = "xen-hvm",

@@ -2,10 +2,17 @@
 #ifndef PV_XEN_H
 #define PV_XEN_H
 #include <stddef.h>
+#include <stdint.h>
 void xen_console_init(int dom0);
 void xen_console_late_init(void);
 void xen_console_write(const char *s, size_t n);
 void xen_power_off(void) __attribute__((noreturn));
 void xen_reboot(void) __attribute__((noreturn));
 int xen_is_dom0(void);
+/* pv/xen_time.c */
+int xen_time_setup(void);
+uint64_t xen_clock_ns(void);
+void xen_timer_init(void (*fire)(void));
+void xen_timer_arm(uint64_t deadline_ns);
+uint64_t xen_wallclock_s(void);
 #endif
