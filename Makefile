@@ -64,7 +64,7 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
 
 obj-$(CONFIG_PLATFORM_XEN) += pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
          hypercall/xen_page.o drivers/xenfront/evtchn.o drivers/xenfront/evtchn_scan.o
-obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o hypercall/kvm_hypercall.o
+obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o pv/kvm_time.o hypercall/kvm_hypercall.o
 obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \

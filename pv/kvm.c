@@ -7,6 +7,7 @@
 #include <amphi/hvdetect.h>
 #include <hypercall/kvm.h>
 #include <pv/native.h>
+#include <pv/kvm_time.h>
 #include <pv/native_time.h>
 #include <asm/pic.h>
 #include <amphi/printk.h>
@@ -34,7 +35,19 @@ static int kvm_self_test(char *msg, size_t len)
 	return 0;
 }
 
-static void kvm_time_init(void) { native_time_setup(&platform_kvm); }
+/* The LAPIC timer and TSC as natively, then kvmclock and PV EOI where
+ * KVM offers them. */
+static void kvm_time_init(void)
+{
+	native_time_setup(&platform_kvm);
+	if (kvmclock_setup()) {
+		platform_kvm.clock_ns = kvmclock_ns;
+		platform_kvm.wallclock_s = kvmclock_wallclock_s;
+		platform_kvm.clock_name = "kvmclock";
+	}
+	if (kvm_pv_eoi_setup())
+		platform_kvm.irq_name = "ioapic+pv-eoi";
+}
 
 static struct platform_ops platform_kvm = {
 	.name = "kvm",
@@ -48,7 +61,7 @@ static struct platform_ops platform_kvm = {
 	.reboot = native_reboot,
 	.test_exit = native_test_exit,
 	.self_test = kvm_self_test,
-	.time_init = kvm_time_init,      /* kvmclock replaces the TSC later */
+	.time_init = kvm_time_init,
 	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };

@@ -43,7 +43,21 @@ void lapic_write(uint32_t reg, uint32_t val)
 		mmio[reg >> 2] = val;
 }
 
-void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+/* KVM's PV EOI: when the hypervisor set bit 0 of this word it needs no EOI
+ * write (and no exit); clearing the bit is the EOI. */
+static volatile uint32_t *pv_eoi_word;
+void lapic_set_pv_eoi(volatile uint32_t *word) { pv_eoi_word = word; }
+
+void lapic_eoi(void)
+{
+	if (pv_eoi_word && (__atomic_fetch_and(pv_eoi_word, ~1u, __ATOMIC_SEQ_CST) & 1))
+		return;
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* The clock whose nanoseconds timer deadlines are given in (the platform's). */
+static uint64_t (*deadline_clock)(void) = tsc_clock_ns;
+void lapic_timer_set_clock(uint64_t (*clock_ns)(void)) { deadline_clock = clock_ns; }
 int lapic_present(void) { return present; }
 uint32_t lapic_id(void) { return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24; }
 unsigned lapic_spurious_count(void) { return spurious; }
@@ -215,7 +229,7 @@ void lapic_timer_arm(uint64_t deadline_ns)
 			return;
 		}
 		/* Relative to now, so the mult/shift rounding never accumulates. */
-		uint64_t now = tsc_clock_ns();
+		uint64_t now = deadline_clock();
 		uint64_t d = deadline_ns > now ? deadline_ns - now : 0;
 		wrmsr(MSR_TSC_DEADLINE, rdtsc() + tsc_ns_to_cycles(d) + 1);
 		return;
@@ -226,7 +240,7 @@ void lapic_timer_arm(uint64_t deadline_ns)
 		lapic_write(LAPIC_TIMER_INIT, 0);
 		return;
 	}
-	uint64_t now = tsc_clock_ns();
+	uint64_t now = deadline_clock();
 	uint64_t d = deadline_ns > now ? deadline_ns - now : 0;
 	uint64_t max_ns = 0xffffffffull * 1000000 / timer_khz;
 	if (d > max_ns)

@@ -61,6 +61,10 @@ int lapic_present(void);
 uint32_t lapic_read(uint32_t reg);
 void lapic_write(uint32_t reg, uint32_t val);
 void lapic_eoi(void);
+/* KVM PV EOI: the word registered with MSR_KVM_PV_EOI_EN (NULL: off). */
+void lapic_set_pv_eoi(volatile uint32_t *word);
+/* Deadlines passed to lapic_timer_arm are in this clock (default: TSC). */
+void lapic_timer_set_clock(uint64_t (*clock_ns)(void));
 uint32_t lapic_id(void);
 /* The one-shot timer: calls fire() from the VEC_LAPIC_TIMER handler (after
  * the EOI, interrupts off).  Picks TSC-deadline mode when CPUID.1:ECX[24]
