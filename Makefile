@@ -68,7 +68,7 @@ obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o pv/kvm_time.o hypercall/kvm_hypercall.o
 obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
-         tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_time.o
+         tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_sched.o tests/kernel/test_time.o
 
 # Subsystems may list their objects in a fragment beside their sources.
 -include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk))

@@ -6,8 +6,11 @@
 #include <amphi/layout.h>
 #include <amphi/printk.h>
 #include <amphi/string.h>
+#include <amphi/spinlock.h>
 
 static struct heap kheap;
+/* Threads preempt each other and interrupt handlers may allocate. */
+static spinlock_t kheap_lock = SPINLOCK_INIT("kheap");
 
 /* Maps fresh frames over [h->end, new_end); on failure undoes what it did,
  * so that a failed kmalloc leaves memory as it was. */
@@ -41,7 +44,9 @@ void kheap_init(void)
 
 void *kmalloc(size_t size)
 {
+	irqflags_t f = spin_lock_irqsave(&kheap_lock);
 	void *p = heap_alloc(&kheap, size);
+	spin_unlock_irqrestore(&kheap_lock, f);
 	if (!p)
 		printk("kmalloc: out of memory for %zu bytes (%s; %zu bytes in use)\n",
 		       size, kheap.last_error, kheap.bytes_in_use);
@@ -58,6 +63,9 @@ void *kzalloc(size_t size)
 
 void kfree(void *p)
 {
-	if (heap_free(&kheap, p) != 0)
+	irqflags_t f = spin_lock_irqsave(&kheap_lock);
+	int rc = heap_free(&kheap, p);
+	spin_unlock_irqrestore(&kheap_lock, f);
+	if (rc != 0)
 		printk("kfree: refused %p: %s\n", p, kheap.last_error);
 }

@@ -7,6 +7,7 @@
 #include <asm/cpu.h>
 #include <amphi/printk.h>
 #include <amphi/panic.h>
+#include <amphi/sched.h>
 
 static irq_handler_t handlers[256];
 static struct trap_record *armed;
@@ -59,6 +60,11 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	if (handlers[tf->vector]) {
 		handlers[tf->vector](tf);
+		/* Interrupts may have made another thread runnable, or ended
+		 * this one's slice: switch on the way out (the frame stays on
+		 * this thread's stack until it runs again). */
+		if (tf->vector >= 32)
+			sched_irq_exit();
 		return;
 	}
 	if (tf->vector < 32 && armed) {

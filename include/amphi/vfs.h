@@ -1,0 +1,161 @@
+/*
+ * Files (kernel/vfs.c, fs/): an in-memory file system unpacked from a cpio
+ * (newc) initrd, device files, pipes, and per-process file-descriptor
+ * tables.  Paths are absolute or relative to a process's cwd; errors are
+ * negative errno values (amphi/errno.h).
+ *
+ * Ownership: fs/ (cpio, ramfs, devices, pipes) and kernel/vfs.c implement
+ * this header; the process core (kernel/proc*.c) owns struct process and
+ * calls only what is declared here.
+ */
+#ifndef AMPHI_VFS_H
+#define AMPHI_VFS_H
+#include <stdint.h>
+#include <stddef.h>
+
+typedef int32_t ssize32_t;
+
+/* Linux open flags and modes (i386 values). */
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_ACCMODE 3
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define S_IFMT 0170000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFREG 0100000
+#define S_IFLNK 0120000
+#define S_IFIFO 0010000
+#define S_IFBLK 0060000
+#define S_IFSOCK 0140000
+
+/* *at() conventions. */
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EACCESS 0x200
+#define AT_EMPTY_PATH 0x1000
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+/* Longest path the VFS handles (the process core keeps its cwd shorter). */
+#define VFS_PATH_MAX 1024
+#define VFS_NAME_MAX 255
+/* read/write lengths are clamped to this, as Linux does (MAX_RW_COUNT). */
+#define VFS_RW_MAX 0x7ffff000u
+
+/* getdents64 records (8-byte aligned d_reclen). */
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+} __attribute__((packed));
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_BLK 6
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_SOCK 12
+
+/* struct stat64 as the i386 Linux ABI lays it out (96 bytes). */
+struct kstat64 {
+	uint64_t st_dev;
+	uint8_t __pad0[4];
+	uint32_t __st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	uint8_t __pad3[4];
+	int64_t st_size;
+	uint32_t st_blksize;
+	uint64_t st_blocks;
+	uint32_t st_atime, st_atime_nsec;
+	uint32_t st_mtime, st_mtime_nsec;
+	uint32_t st_ctime, st_ctime_nsec;
+	uint64_t st_ino;
+} __attribute__((packed));
+
+struct file;                 /* an open file description (shared by dup/fork) */
+struct fdtable;              /* a process's descriptors */
+
+/* Unpacks a cpio newc archive from memory into the root file system;
+ * creates /dev/console, /dev/null, /dev/zero.  0 or -errno.  May be called
+ * again: the root is created once, later archives unpack over it.  A
+ * malformed archive gives -EINVAL (and a message); what was unpacked before
+ * the bad header stays. */
+int vfs_init(const void *initrd, size_t size);
+/* Same, with boot_info.modules[0] (if any) as the archive; 0 or -errno.
+ * Idempotent: a second call does nothing. */
+int vfs_init_from_boot(void);
+
+/* Open file descriptions, reference-counted. */
+struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mode, int *err);
+struct file *file_get(struct file *f);
+void file_put(struct file *f);
+ssize32_t file_read(struct file *f, void *kbuf, size_t n);
+ssize32_t file_write(struct file *f, const void *kbuf, size_t n);
+int64_t file_lseek(struct file *f, int64_t off, int whence);
+int file_stat(struct file *f, struct kstat64 *st);
+/* Fills buf with struct linux_dirent64 records; bytes written, 0 at end. */
+ssize32_t file_getdents64(struct file *f, void *kbuf, size_t n);
+int file_ioctl(struct file *f, uint32_t cmd, void *karg);   /* TCGETS etc. on the console */
+int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow);
+int vfs_pipe(struct file *ends[2]);
+/* Whole-file convenience for the ELF loader: reads up to n bytes at off. */
+ssize32_t vfs_pread(struct file *f, void *kbuf, size_t n, uint64_t off);
+
+/* Status flags of an open file (access mode | O_APPEND | O_NONBLOCK ...). */
+int file_get_flags(struct file *f);
+/* F_SETFL: changes only O_APPEND and O_NONBLOCK. */
+void file_set_flags(struct file *f, int flags);
+/* The absolute path of an open directory (for *at() and fchdir):
+ * length, -ENOTDIR, -ENOENT (removed) or -ENAMETOOLONG. */
+int file_dir_path(struct file *f, char *buf, size_t n);
+/* 1 for the console (a terminal), 0 otherwise. */
+int file_isatty(struct file *f);
+/* Path operations relative to cwd (absolute, normalized; NULL means "/"). */
+int vfs_mkdir(const char *cwd, const char *path, uint32_t mode);
+int vfs_unlink(const char *cwd, const char *path, int rmdir);
+int vfs_symlink(const char *cwd, const char *target, const char *path);
+int vfs_link(const char *cwd, const char *oldpath, const char *newpath, int follow);
+/* Symlink target into buf (not NUL-terminated): length, -EINVAL if not a link. */
+int vfs_readlink(const char *cwd, const char *path, char *buf, size_t n);
+/* mode: F_OK 0, X_OK 1, W_OK 2, R_OK 4 (everyone is root: only X is checked). */
+int vfs_access(const char *cwd, const char *path, int mode, int follow);
+/* Resolves a directory for chdir: its canonical absolute path into out. */
+int vfs_resolve_dir(const char *cwd, const char *path, char *out, size_t outlen);
+int vfs_truncate(struct file *f, uint64_t size);
+
+/* Descriptor tables. */
+#define FD_MAX 64
+struct fdtable *fdtable_new(void);
+struct fdtable *fdtable_clone(const struct fdtable *t);  /* fork: shares the files */
+void fdtable_free(struct fdtable *t);
+int fd_install(struct fdtable *t, struct file *f, int min_fd, int cloexec);  /* fd or -EMFILE */
+struct file *fd_get(struct fdtable *t, int fd);          /* borrowed, NULL if bad */
+int fd_close(struct fdtable *t, int fd);
+int fd_dup2(struct fdtable *t, int oldfd, int newfd, int cloexec);
+void fdtable_close_on_exec(struct fdtable *t);
+int fd_get_cloexec(struct fdtable *t, int fd);
+void fd_set_cloexec(struct fdtable *t, int fd, int on);
+
+/* Path helpers (pure): joins cwd and path and resolves "." and "..". */
+int path_normalize(const char *cwd, const char *path, char *out, size_t outlen);
+#endif

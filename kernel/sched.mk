@@ -1,0 +1,2 @@
+# Kernel threads, the scheduler and wait queues.
+obj-y += kernel/sched.o kernel/thread.o kernel/wait.o arch/x86/switch.o
