@@ -106,16 +106,22 @@ $(BUILD)/amphi.elf: $(OBJS) arch/x86/kernel.ld
 $(BUILD)/amphi-mb.elf: $(MB_OBJS) arch/x86/kernel.ld
 	@echo "  LD      $@"
 	$(Q)$(LD) -m elf_i386 --no-warn-rwx-segments -z noexecstack -T arch/x86/kernel.ld -e mb_start -o $@ $(MB_OBJS) $(LIBGCC)
-# Does this host's KVM run 32-bit paged guests?  (tests/boot/probe/)
-$(BUILD)/paging-probe.elf: tests/boot/probe/paging_probe.S tests/boot/probe/probe.ld | $(BUILD)/include/xen
-	$(Q)$(CC) $(ASFLAGS) -c $< -o $(BUILD)/paging-probe.o
-	$(Q)$(LD) -m elf_i386 -T tests/boot/probe/probe.ld -o $@ $(BUILD)/paging-probe.o
+# Does this host's KVM run 32-bit paged guests?  And amphi's detection,
+# hypercall and pvclock code run without paging.  (tests/boot/probe/)
+PROBE_OBJS := $(BUILD)/tests/boot/probe/kvm_probe_entry.o $(BUILD)/tests/boot/probe/kvm_probe.o \
+              $(BUILD)/hypercall/cpuid_scan.o $(BUILD)/lib/pvclock.o $(BUILD)/lib/vsnprintf.o $(BUILD)/lib/string.o
+$(BUILD)/paging-probe.elf: $(BUILD)/tests/boot/probe/paging_probe.o tests/boot/probe/probe.ld
+	$(Q)$(LD) -m elf_i386 -T tests/boot/probe/probe.ld -o $@ $<
+$(BUILD)/kvm-probe.elf: $(PROBE_OBJS) tests/boot/probe/probe.ld
+	$(Q)$(LD) -m elf_i386 -T tests/boot/probe/probe.ld -o $@ $(PROBE_OBJS) $(LIBGCC)
+PROBES := $(BUILD)/paging-probe.elf $(BUILD)/kvm-probe.elf
 
 # Flat binary for the BIOS loader: starts at load address 0x100000.
 $(BUILD)/amphi.bin: $(BUILD)/amphi.elf
 	$(OBJCOPY) -O binary -R .notes $< $@
 
 -include boot/bios/bios.mk
+include apps/apps.mk
 
 # ---- running ----
 QEMU_COMMON := -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -m $(MEM)
@@ -131,12 +137,12 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-boot check-xen
+check: check-unit check-userland check-boot check-xen
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
-check-boot: all $(BUILD)/paging-probe.elf
+check-boot: all $(PROBES)
 	tests/boot/matrix
-check-boot-kvm: all $(BUILD)/paging-probe.elf
+check-boot-kvm: all $(PROBES)
 	tests/boot/matrix --accel kvm
 check-xen: all
 	tests/xen/run-tier
@@ -144,4 +150,4 @@ check-xen: all
 clean:
 	rm -rf $(BUILD) include/generated
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
