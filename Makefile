@@ -68,10 +68,11 @@ obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o pv/kvm_time.o hypercall/kvm_hypercall.o
 obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
-         tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_sched.o tests/kernel/test_time.o
+         tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_sched.o tests/kernel/test_time.o \
+         tests/kernel/test_vfs.o
 
 # Subsystems may list their objects in a fragment beside their sources.
--include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk))
+-include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk))
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
@@ -140,11 +141,11 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 check: check-unit check-userland check-boot check-xen
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
-check-boot: all $(PROBES)
+check-boot: all $(PROBES) $(BUILD)/initrd.cpio
 	tests/boot/matrix
-check-boot-kvm: all $(PROBES)
+check-boot-kvm: all $(PROBES) $(BUILD)/initrd.cpio
 	tests/boot/matrix --accel kvm
-check-xen: all
+check-xen: all $(BUILD)/initrd.cpio
 	tests/xen/run-tier
 
 clean:

@@ -12,6 +12,9 @@
 #include <amphi/printk.h>
 #include <amphi/panic.h>
 #include <amphi/timer.h>
+#include <amphi/syscall.h>
+#include <amphi/vfs.h>
+#include <amphi/proc.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
@@ -55,10 +58,15 @@ void kmain(struct boot_info *bi)
 	platform_late_init();
 	acpi_init(bi->rsdp);
 	time_init();              /* after the heap and ACPI: maps the APICs, reads the MADT */
+	syscall_init();           /* system calls and user mode (kernel/syscall.c, arch/x86/user.c) */
+	if (bi->nr_modules)
+		vfs_init_from_boot();     /* the initrd: boot module 0 */
 
 	char test[128];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))
 		test_run(test);
+	if (bi->nr_modules)
+		proc_run_init(bi->cmdline);   /* PID 1 (amphi.init=, default /init); powers off when it exits */
 
 	printk("amphi: up; nothing to run yet, idling (Ctrl-A X leaves QEMU)\n");
 	for (;;)

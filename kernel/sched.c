@@ -21,10 +21,6 @@
 #include <amphi/panic.h>
 #include <amphi/string.h>
 
-/* Linked without kernel/timer.c the scheduler still runs cooperatively. */
-#pragma weak now_ns
-#pragma weak timer_add
-#pragma weak timer_cancel
 
 spinlock_t sched_lock = SPINLOCK_INIT("sched");
 
@@ -40,6 +36,12 @@ static int slice_armed;
 static uint64_t slice_start;
 
 static struct sched_stats stats;
+
+/* Process core hook (kernel/proc.c): runs just before every switch, with
+ * sched_lock held and interrupts off, so that the TSS esp0, the address
+ * space (CR3), the TLS descriptor and the FPU state follow the thread.
+ * Weak: a kernel without processes links without it. */
+void sched_switch_hook(struct thread *prev, struct thread *next);
 
 void spin_lock_contended(spinlock_t *l)
 {
@@ -79,7 +81,7 @@ int sched_have_timer(void)
 {
 	/* The operations are there statically; the names say whether time_init
 	 * found a clock and a timer (e.g. "none" when TSC calibration failed). */
-	return now_ns && timer_add && timer_cancel && platform && platform->clock_ns &&
+	return platform && platform->clock_ns &&
 	       platform->timer_arm && platform->clock_name && strcmp(platform->clock_name, "none") &&
 	       platform->timer_name && strcmp(platform->timer_name, "none");
 }
@@ -185,6 +187,7 @@ void schedule_locked(int preempt)
 	stats.switches++;
 	if (preempt)
 		stats.preemptions++;
+	sched_switch_hook(prev, next);
 	switch_stacks(&prev->sp, next->sp);
 	/* prev again, switched back to by someone. */
 	sched_finish_switch();

@@ -16,7 +16,7 @@ void idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++) {
 		/* Interrupt gates (IF cleared on entry); int3 reachable from ring 3. */
-		uint8_t attr = v == 3 ? 0xee : 0x8e;
+		uint8_t attr = (v == 3 || v == 0x80) ? 0xee : 0x8e;   /* int3 and int $0x80 from ring 3 */
 		idt[v] = gate((uint32_t)trap_stubs + v * STUB_SIZE, SEL_KCODE, attr);
 	}
 	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d = {

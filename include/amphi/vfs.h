@@ -128,6 +128,15 @@ void file_set_flags(struct file *f, int flags);
 /* The absolute path of an open directory (for *at() and fchdir):
  * length, -ENOTDIR, -ENOENT (removed) or -ENAMETOOLONG. */
 int file_dir_path(struct file *f, char *buf, size_t n);
+/* poll(2) readiness without blocking: the subset of events (POLLIN,
+ * POLLOUT) that holds now, plus POLLHUP / POLLERR. */
+#define POLLIN 0x001
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+int file_poll(struct file *f, int events);
+/* S_IFREG, S_IFDIR, S_IFCHR or S_IFIFO (pipes). */
+uint32_t file_type(struct file *f);
 /* 1 for the console (a terminal), 0 otherwise. */
 int file_isatty(struct file *f);
 /* Path operations relative to cwd (absolute, normalized; NULL means "/"). */

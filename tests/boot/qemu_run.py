@@ -51,7 +51,7 @@ def kvm_usable():
     return "KVM paging probe failed: output %r, QEMU exit %d" % (out, code)
 
 
-def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None):
+def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None, initrd=None):
     """QEMU command line for one boot path: pvh, multiboot or bios."""
     args = [QEMU, "-display", "none", "-serial", "stdio", "-monitor", "none",
             "-no-reboot", "-nic", "none", "-m", mem,
@@ -61,10 +61,11 @@ def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None):
         args += ["-accel", "kvm", "-cpu", cpu or "qemu64"]
     else:
         args += ["-accel", "tcg"] + (["-cpu", cpu] if cpu else [])
+    mod = ["-initrd", os.path.join(BUILD, initrd)] if initrd else []
     if path == "pvh":
-        args += ["-kernel", os.path.join(BUILD, "amphi.elf"), "-append", cmdline]
+        args += ["-kernel", os.path.join(BUILD, "amphi.elf"), "-append", cmdline] + mod
     elif path == "multiboot":
-        args += ["-kernel", os.path.join(BUILD, "amphi-mb.elf"), "-append", cmdline]
+        args += ["-kernel", os.path.join(BUILD, "amphi-mb.elf"), "-append", cmdline] + mod
     elif path == "bios":
         img = os.path.join(workdir, "amphi.img")
         shutil.copyfile(os.path.join(BUILD, "amphi.img"), img)
@@ -132,6 +133,19 @@ class Run:
                 return "transcript lacks /%s/" % p
         return None
 
+    def lines_in_order(self, expected):
+        """None when every expected line (a regex for a whole line) appears
+        in this order in the transcript, else the first one missing."""
+        lines = self.transcript.splitlines()
+        i = 0
+        for e in expected:
+            while i < len(lines) and not re.fullmatch(e, lines[i]):
+                i += 1
+            if i == len(lines):
+                return "transcript lacks, in order, a line /%s/" % e
+            i += 1
+        return None
+
 
 def run_command(args, timeout):
     """Runs QEMU (or a wrapper), timestamping each output line as it arrives;
@@ -160,7 +174,7 @@ def run_command(args, timeout):
     return Run(text, code, secs, timed_out, stamps, usage.ru_utime + usage.ru_stime)
 
 
-def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=()):
+def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=(), initrd=None):
     with tempfile.TemporaryDirectory(prefix="amphi-boot-") as wd:
-        args = qemu_args(path, mem, accel, cmdline, cpu, wd) + list(extra)
+        args = qemu_args(path, mem, accel, cmdline, cpu, wd, initrd) + list(extra)
         return run_command(args, timeout)

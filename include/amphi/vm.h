@@ -1,0 +1,101 @@
+/*
+ * Per-process address spaces (mm/vm.c).  Each has its own PAE PDPT (one
+ * FRAME_LOW frame, below 4 GiB) whose entries 0-2 point to the process's
+ * own page directories (allocated up front: the CPU caches PDPTEs at every
+ * CR3 load) and entry 3 to the kernel's shared page directory.  Page
+ * directories and page tables are FRAME_LOW (walked through the direct
+ * map); the pages they map are FRAME_ANY (reached with kmap).  Every PTE
+ * write and CR3 load goes through platform->mmu.
+ *
+ * User memory is described by areas (vm_area): text/data/bss from the ELF
+ * loader, the brk heap, the stack (grows down to a limit) and mmap regions.
+ * Pages are filled on demand: a fault in an area maps a zeroed frame, a
+ * write to a copy-on-write page copies it (per-frame reference counts), a
+ * fault below the stack grows it; anything else is SIGSEGV.
+ *
+ * Fixed addresses: page 0 is never mapped; the entry page (AT_SYSINFO,
+ * __kernel_vsyscall) is at VSYSCALL_ADDR, read+exec for user, in every
+ * address space; the initial stack ends at USER_STACK_TOP.
+ */
+#ifndef AMPHI_VM_H
+#define AMPHI_VM_H
+#include <stdint.h>
+#include <stddef.h>
+#include <amphi/frame.h>
+
+#define USER_TOP          0xC0000000u
+#define VSYSCALL_ADDR     0xBFFFF000u       /* the entry page */
+#define USER_STACK_TOP    0xBFFFE000u       /* one unmapped page below the entry page */
+#define USER_STACK_LIMIT  (8u << 20)        /* stack may grow to 8 MiB */
+#define USER_STACK_INIT   (128u << 10)      /* initial stack area */
+#define MMAP_TOP          (USER_STACK_TOP - USER_STACK_LIMIT - 0x100000u)
+#define MMAP_BOTTOM       0x01000000u
+#define PIE_BASE          0x00400000u       /* load address of static-PIE programs */
+
+/* vm_area.prot */
+#define VM_READ   1u
+#define VM_WRITE  2u
+#define VM_EXEC   4u
+/* vm_area.flags */
+#define VM_GROWSDOWN 1u     /* the stack */
+#define VM_HEAP      2u     /* the brk area */
+#define VM_SHARED    4u     /* MAP_SHARED anonymous: populated at mmap, shared (not copied) by fork */
+
+struct vm_area {
+	uint32_t start, end;         /* page-aligned, [start, end) */
+	uint32_t prot, flags;
+	struct vm_area *next;        /* sorted by address */
+};
+
+struct vm_space {
+	uint64_t *pdpt;              /* direct-mapped view of the PDPT frame */
+	uint64_t pdpt_phys;
+	uint64_t *pd[3];             /* direct-mapped views of the user PDs */
+	struct vm_area *areas;
+	uint32_t brk_start, brk;     /* program break: [brk_start, brk) */
+	uint32_t stack_low;          /* lowest address the stack may grow to */
+	uint32_t nr_pages;           /* user pages mapped (statistics) */
+	uint64_t as_limit;           /* RLIMIT_AS: bytes of areas at most (0: none) */
+};
+
+void vm_init(void);                          /* entry page, FPU-independent set-up */
+struct vm_space *vm_new(void);               /* NULL when out of memory */
+void vm_free(struct vm_space *vm);           /* must not be the loaded one */
+struct vm_space *vm_clone(struct vm_space *vm);  /* fork: copy-on-write; NULL on ENOMEM */
+void vm_activate(struct vm_space *vm);       /* NULL: the kernel's tables */
+struct vm_space *vm_active(void);
+
+/* Areas.  vm_map: a new area (MAP_FIXED semantics: replaces what was
+ * there); 0 or -errno.  vm_find_free: a gap of len bytes, top-down below
+ * MMAP_TOP (0 if none). */
+int vm_map(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot, uint32_t flags);
+int vm_unmap(struct vm_space *vm, uint32_t start, uint32_t len);
+int vm_protect(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot);
+uint32_t vm_find_free(struct vm_space *vm, uint32_t len);
+struct vm_area *vm_find(struct vm_space *vm, uint32_t addr);
+/* brk: moves the break; returns the new break (the old one on failure). */
+uint32_t vm_brk(struct vm_space *vm, uint32_t newbrk);
+
+/* Allocates every page of [start, start+len) now; 0 or -ENOMEM. */
+int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len);
+
+/* Writes len bytes at va of vm (which need not be loaded), allocating
+ * pages in its areas as needed; 0 or -errno (-EFAULT outside any area,
+ * -ENOMEM). */
+int vm_write(struct vm_space *vm, uint32_t va, const void *src, size_t len);
+
+/* The page-fault core: makes [addr] accessible for a write (write=1) or
+ * read in vm.  0 when resolved; -EFAULT for an access outside the areas or
+ * against their protection (SIGSEGV), -ENOMEM when no frame was left. */
+int vm_fault(struct vm_space *vm, uint32_t addr, int write);
+
+extern pfn_t vsyscall_pfn;                   /* the entry page (PFN_NONE: none) */
+
+/* Per-frame reference counts for shared (copy-on-write) frames. */
+void frame_ref_get(pfn_t pfn);
+void frame_ref_put(pfn_t pfn);               /* frees the frame at zero */
+unsigned frame_ref_count(pfn_t pfn);
+
+/* Statistics for tests. */
+uint32_t vm_frames_in_use(void);
+#endif

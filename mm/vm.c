@@ -1,0 +1,688 @@
+/*
+ * Per-process PAE address spaces: tables, areas, demand paging,
+ * copy-on-write (see include/amphi/vm.h).
+ */
+#include <amphi/vm.h>
+#include <amphi/paging.h>
+#include <amphi/platform.h>
+#include <amphi/frame.h>
+#include <amphi/kmap.h>
+#include <amphi/heap.h>
+#include <amphi/layout.h>
+#include <amphi/string.h>
+#include <amphi/printk.h>
+#include <amphi/errno.h>
+#include <amphi/spinlock.h>
+
+#define PTE_COW     0x200ull     /* available bit: write fault copies (or takes over) the frame */
+#define PTE_SPECIAL 0x400ull     /* not reference-counted (the entry page) */
+#define PDE_USER    (PTE_P | PTE_RW | PTE_US)
+
+static struct vm_space *active;
+static uint32_t frames_in_use;          /* user frames + user tables, for leak checks */
+pfn_t vsyscall_pfn = PFN_NONE;          /* arch/x86/user.c fills the page */
+
+uint32_t vm_frames_in_use(void) { return frames_in_use; }
+
+/* ---- frames (the global allocator is not preemption-safe by itself) ---- */
+
+static pfn_t vframe_alloc(enum frame_zone z)
+{
+	irqflags_t f = irq_save();
+	pfn_t p = frame_alloc(z);
+	if (p != PFN_NONE)
+		frames_in_use++;
+	irq_restore(f);
+	return p;
+}
+
+static void vframe_free(pfn_t p)
+{
+	irqflags_t f = irq_save();
+	frame_free(p);
+	frames_in_use--;
+	irq_restore(f);
+}
+
+static void *vkmap(pfn_t p)
+{
+	irqflags_t f = irq_save();
+	void *va = kmap(p);
+	irq_restore(f);
+	return va;
+}
+
+static void vkunmap(void *va)
+{
+	irqflags_t f = irq_save();
+	kunmap(va);
+	irq_restore(f);
+}
+
+static int zero_frame(pfn_t p)
+{
+	void *va = vkmap(p);
+	if (!va)
+		return -1;
+	memset(va, 0, PAGE_SIZE);
+	vkunmap(va);
+	return 0;
+}
+
+static pfn_t table_alloc(void)
+{
+	pfn_t p = vframe_alloc(FRAME_LOW);
+	if (p != PFN_NONE)
+		memset(phys_to_virt((uint64_t)p << PAGE_SHIFT), 0, PAGE_SIZE);
+	return p;
+}
+
+/* ---- reference counts: frames with more than one user live in a hash;
+ *      a frame not in it has exactly one ---- */
+
+struct fref { pfn_t pfn; unsigned count; struct fref *next; };
+#define REF_BUCKETS 1024
+static struct fref *ref_hash[REF_BUCKETS];
+static spinlock_t ref_lock = SPINLOCK_INIT("frame-ref");
+
+static struct fref **ref_slot(pfn_t pfn)
+{
+	struct fref **pp = &ref_hash[pfn % REF_BUCKETS];
+	while (*pp && (*pp)->pfn != pfn)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+unsigned frame_ref_count(pfn_t pfn)
+{
+	irqflags_t f = spin_lock_irqsave(&ref_lock);
+	struct fref *r = *ref_slot(pfn);
+	unsigned c = r ? r->count : 1;
+	spin_unlock_irqrestore(&ref_lock, f);
+	return c;
+}
+
+/* Returns 0, or -1 when no memory for the count. */
+static int ref_get(pfn_t pfn)
+{
+	struct fref *n = kmalloc(sizeof(*n));     /* allocated outside the lock */
+	irqflags_t f = spin_lock_irqsave(&ref_lock);
+	struct fref **pp = ref_slot(pfn);
+	if (*pp) {
+		(*pp)->count++;
+	} else if (n) {
+		n->pfn = pfn;
+		n->count = 2;
+		n->next = 0;
+		*pp = n;
+		n = 0;
+	} else {
+		spin_unlock_irqrestore(&ref_lock, f);
+		return -1;
+	}
+	spin_unlock_irqrestore(&ref_lock, f);
+	kfree(n);
+	return 0;
+}
+
+void frame_ref_get(pfn_t pfn)
+{
+	ref_get(pfn);
+}
+
+void frame_ref_put(pfn_t pfn)
+{
+	struct fref *dead = 0;
+	int free_it = 0;
+	irqflags_t f = spin_lock_irqsave(&ref_lock);
+	struct fref **pp = ref_slot(pfn);
+	if (*pp) {
+		if (--(*pp)->count == 1) {
+			dead = *pp;
+			*pp = dead->next;
+		}
+	} else {
+		free_it = 1;
+	}
+	spin_unlock_irqrestore(&ref_lock, f);
+	kfree(dead);
+	if (free_it)
+		vframe_free(pfn);
+}
+
+/* ---- page tables ---- */
+
+static inline uint64_t pte_flags(uint32_t prot)
+{
+	uint64_t fl = PTE_P;
+	if (prot & (VM_READ | VM_WRITE | VM_EXEC))
+		fl |= PTE_US;            /* PROT_NONE: present but supervisor-only */
+	if (prot & VM_WRITE)
+		fl |= PTE_RW;
+	if (!(prot & VM_EXEC))
+		fl |= pte_nx;
+	return fl;
+}
+
+static void flush(struct vm_space *vm, uint32_t va)
+{
+	if (vm == active)
+		platform->mmu.flush_page(va);
+}
+
+static pte_t *pte_lookup(struct vm_space *vm, uint32_t va, int alloc)
+{
+	if (va >= USER_TOP)
+		return 0;
+	pte_t *pd = vm->pd[va >> 30];
+	unsigned i = (va >> 21) & 511;
+	if (!(pd[i] & PTE_P)) {
+		if (!alloc)
+			return 0;
+		pfn_t p = table_alloc();
+		if (p == PFN_NONE)
+			return 0;
+		uint64_t pa = (uint64_t)p << PAGE_SHIFT;
+		platform->mmu.pin_table(pa, 1);
+		platform->mmu.set_pte(&pd[i], pa | PDE_USER);
+	}
+	pte_t *pt = phys_to_virt(pd[i] & PTE_ADDR);
+	return &pt[(va >> 12) & 511];
+}
+
+static void set_pte(struct vm_space *vm, pte_t *pte, uint32_t va, uint64_t val)
+{
+	uint64_t old = *pte;
+	platform->mmu.set_pte(pte, val);
+	if (old & PTE_P)
+		flush(vm, va);
+}
+
+/* Drops the pages in [start, end). */
+static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
+{
+	for (uint32_t va = start; va < end && va < USER_TOP;) {
+		pte_t *pd = vm->pd[va >> 30];
+		if (!(pd[(va >> 21) & 511] & PTE_P)) {
+			uint32_t next = (va & ~0x1FFFFFu) + 0x200000u;
+			if (next < va)
+				break;
+			va = next;
+			continue;
+		}
+		pte_t *pte = pte_lookup(vm, va, 0);
+		pte_t v = *pte;
+		if ((v & PTE_P) && !(v & PTE_SPECIAL)) {
+			set_pte(vm, pte, va, 0);
+			frame_ref_put((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT));
+			vm->nr_pages--;
+		}
+		va += PAGE_SIZE;
+		if (!va)
+			break;
+	}
+}
+
+/* ---- address spaces ---- */
+
+struct vm_space *vm_active(void)
+{
+	return active;
+}
+
+void vm_activate(struct vm_space *vm)
+{
+	if (vm == active)
+		return;
+	active = vm;
+	platform->mmu.load_root(vm ? vm->pdpt_phys : paging_root_phys());
+}
+
+struct vm_space *vm_new(void)
+{
+	struct vm_space *vm = kzalloc(sizeof(*vm));
+	if (!vm)
+		return 0;
+	pfn_t root = table_alloc();
+	if (root == PFN_NONE) {
+		kfree(vm);
+		return 0;
+	}
+	vm->pdpt_phys = (uint64_t)root << PAGE_SHIFT;
+	vm->pdpt = phys_to_virt(vm->pdpt_phys);
+	for (int i = 0; i < 3; i++) {
+		pfn_t p = table_alloc();
+		if (p == PFN_NONE) {
+			for (int j = 0; j < i; j++)
+				vframe_free((pfn_t)(virt_to_phys(vm->pd[j]) >> PAGE_SHIFT));
+			vframe_free(root);
+			kfree(vm);
+			return 0;
+		}
+		vm->pd[i] = phys_to_virt((uint64_t)p << PAGE_SHIFT);
+	}
+	for (int i = 0; i < 3; i++) {
+		platform->mmu.pin_table(virt_to_phys(vm->pd[i]), 2);
+		platform->mmu.set_pte(&vm->pdpt[i], virt_to_phys(vm->pd[i]) | PTE_P);
+	}
+	const uint64_t *kpdpt = phys_to_virt(paging_root_phys());
+	platform->mmu.set_pte(&vm->pdpt[3], kpdpt[3]);
+	/* The entry page: shared by all, never counted. */
+	if (vsyscall_pfn != PFN_NONE) {
+		pte_t *pte = pte_lookup(vm, VSYSCALL_ADDR, 1);
+		if (!pte) {
+			vm_free(vm);
+			return 0;
+		}
+		platform->mmu.set_pte(pte, ((uint64_t)vsyscall_pfn << PAGE_SHIFT) | PTE_P | PTE_US |
+				      PTE_SPECIAL);
+	}
+	platform->mmu.pin_table(vm->pdpt_phys, 3);
+	vm->stack_low = USER_STACK_TOP - USER_STACK_LIMIT;
+	return vm;
+}
+
+void vm_free(struct vm_space *vm)
+{
+	if (!vm)
+		return;
+	if (vm == active)
+		vm_activate(0);
+	for (int i = 0; i < 3; i++) {
+		if (!vm->pd[i])
+			continue;
+		for (unsigned j = 0; j < 512; j++) {
+			pte_t pde = vm->pd[i][j];
+			if (!(pde & PTE_P))
+				continue;
+			pte_t *pt = phys_to_virt(pde & PTE_ADDR);
+			for (unsigned k = 0; k < 512; k++)
+				if ((pt[k] & PTE_P) && !(pt[k] & PTE_SPECIAL))
+					frame_ref_put((pfn_t)((pt[k] & PTE_ADDR) >> PAGE_SHIFT));
+			vframe_free((pfn_t)((pde & PTE_ADDR) >> PAGE_SHIFT));
+		}
+		vframe_free((pfn_t)(virt_to_phys(vm->pd[i]) >> PAGE_SHIFT));
+	}
+	vframe_free((pfn_t)(vm->pdpt_phys >> PAGE_SHIFT));
+	while (vm->areas) {
+		struct vm_area *a = vm->areas;
+		vm->areas = a->next;
+		kfree(a);
+	}
+	kfree(vm);
+}
+
+struct vm_space *vm_clone(struct vm_space *src)
+{
+	struct vm_space *vm = vm_new();
+	if (!vm)
+		return 0;
+	vm->as_limit = src->as_limit;
+	vm->brk_start = src->brk_start;
+	vm->brk = src->brk;
+	vm->stack_low = src->stack_low;
+	struct vm_area **tail = &vm->areas;
+	for (struct vm_area *a = src->areas; a; a = a->next) {
+		struct vm_area *n = kmalloc(sizeof(*n));
+		if (!n)
+			goto fail;
+		*n = *a;
+		n->next = 0;
+		*tail = n;
+		tail = &n->next;
+	}
+	for (int i = 0; i < 3; i++) {
+		for (unsigned j = 0; j < 512; j++) {
+			pte_t pde = src->pd[i][j];
+			if (!(pde & PTE_P))
+				continue;
+			pte_t *spt = phys_to_virt(pde & PTE_ADDR);
+			for (unsigned k = 0; k < 512; k++) {
+				pte_t v = spt[k];
+				if (!(v & PTE_P) || (v & PTE_SPECIAL))
+					continue;
+				uint32_t va = ((uint32_t)i << 30) | (j << 21) | (k << 12);
+				pte_t *dpte = pte_lookup(vm, va, 1);
+				if (!dpte || ref_get((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT)) != 0)
+					goto fail;
+				struct vm_area *ar = vm_find(src, va);
+				if ((v & PTE_RW) && !(ar && (ar->flags & VM_SHARED))) {
+					v = (v & ~PTE_RW) | PTE_COW;
+					platform->mmu.set_pte(&spt[k], v);
+				}
+				platform->mmu.set_pte(dpte, v);
+				vm->nr_pages++;
+			}
+		}
+	}
+	if (src == active)
+		platform->mmu.flush_all();
+	return vm;
+fail:
+	if (src == active)
+		platform->mmu.flush_all();
+	vm_free(vm);
+	return 0;
+}
+
+/* ---- areas ---- */
+
+struct vm_area *vm_find(struct vm_space *vm, uint32_t addr)
+{
+	for (struct vm_area *a = vm->areas; a && a->start <= addr; a = a->next)
+		if (addr < a->end)
+			return a;
+	return 0;
+}
+
+/* Splits the area containing addr (strictly inside) in two; -1 on ENOMEM. */
+static int split_at(struct vm_space *vm, uint32_t addr)
+{
+	struct vm_area *a = vm_find(vm, addr);
+	if (!a || a->start == addr)
+		return 0;
+	struct vm_area *n = kmalloc(sizeof(*n));
+	if (!n)
+		return -1;
+	*n = *a;
+	n->start = addr;
+	a->end = addr;
+	a->next = n;
+	return 0;
+}
+
+static int range_ok(uint32_t start, uint32_t len)
+{
+	return !(start & (PAGE_SIZE - 1)) && len && start >= PAGE_SIZE &&
+	       start + len > start && start + len <= USER_TOP;
+}
+
+int vm_unmap(struct vm_space *vm, uint32_t start, uint32_t len)
+{
+	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+	if (!range_ok(start, len))
+		return -EINVAL;
+	uint32_t end = start + len;
+	if (split_at(vm, start) || split_at(vm, end))
+		return -ENOMEM;
+	for (struct vm_area **pp = &vm->areas; *pp;) {
+		struct vm_area *a = *pp;
+		if (a->start >= start && a->end <= end) {
+			zap_range(vm, a->start, a->end);
+			*pp = a->next;
+			kfree(a);
+		} else {
+			pp = &a->next;
+		}
+	}
+	return 0;
+}
+
+static uint64_t vm_total(struct vm_space *vm)
+{
+	uint64_t t = 0;
+	for (struct vm_area *a = vm->areas; a; a = a->next)
+		t += a->end - a->start;
+	return t;
+}
+
+int vm_map(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot, uint32_t flags)
+{
+	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+	if (!range_ok(start, len))
+		return -EINVAL;
+	if (vm->as_limit && vm_total(vm) + len > vm->as_limit)
+		return -ENOMEM;
+	if (start < VSYSCALL_ADDR && start + len > VSYSCALL_ADDR)
+		return -EINVAL;
+	if (start >= VSYSCALL_ADDR)
+		return -EINVAL;
+	struct vm_area *n = kmalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	int r = vm_unmap(vm, start, len);
+	if (r) {
+		kfree(n);
+		return r;
+	}
+	n->start = start;
+	n->end = start + len;
+	n->prot = prot;
+	n->flags = flags;
+	struct vm_area **pp = &vm->areas;
+	while (*pp && (*pp)->start < start)
+		pp = &(*pp)->next;
+	n->next = *pp;
+	*pp = n;
+	return 0;
+}
+
+int vm_protect(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot)
+{
+	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+	if (!range_ok(start, len))
+		return -EINVAL;
+	uint32_t end = start + len;
+	/* The whole range must be mapped. */
+	for (uint32_t a = start; a < end;) {
+		struct vm_area *ar = vm_find(vm, a);
+		if (!ar)
+			return -ENOMEM;
+		a = ar->end;
+	}
+	if (split_at(vm, start) || split_at(vm, end))
+		return -ENOMEM;
+	for (struct vm_area *a = vm->areas; a; a = a->next) {
+		if (a->start < start || a->end > end)
+			continue;
+		a->prot = prot;
+		for (uint32_t va = a->start; va < a->end; va += PAGE_SIZE) {
+			pte_t *pte = pte_lookup(vm, va, 0);
+			if (!pte || !(*pte & PTE_P) || (*pte & PTE_SPECIAL))
+				continue;
+			pte_t old = *pte;
+			pte_t v = (old & (PTE_ADDR | PTE_COW)) | pte_flags(prot);
+			if ((prot & VM_WRITE) && !(old & PTE_RW) && !(a->flags & VM_SHARED)) {
+				v &= ~PTE_RW;        /* the write fault decides: copy or take over */
+				v |= PTE_COW;
+			}
+			set_pte(vm, pte, va, v);
+		}
+	}
+	return 0;
+}
+
+uint32_t vm_find_free(struct vm_space *vm, uint32_t len)
+{
+	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
+	if (!len || len > MMAP_TOP - MMAP_BOTTOM)
+		return 0;
+	uint32_t best = 0, prev_end = MMAP_BOTTOM;
+	for (struct vm_area *a = vm->areas;; a = a->next) {
+		uint32_t gap_end = a ? a->start : MMAP_TOP;
+		if (gap_end > MMAP_TOP)
+			gap_end = MMAP_TOP;
+		if (gap_end >= prev_end + len)
+			best = gap_end - len;
+		if (!a)
+			break;
+		if (a->end > prev_end)
+			prev_end = a->end;
+		if (prev_end >= MMAP_TOP)
+			break;
+	}
+	return best;
+}
+
+uint32_t vm_brk(struct vm_space *vm, uint32_t newbrk)
+{
+	if (newbrk < vm->brk_start || newbrk >= MMAP_TOP)
+		return vm->brk;
+	uint32_t old_end = (vm->brk + PAGE_SIZE - 1) & PAGE_MASK;
+	uint32_t new_end = (newbrk + PAGE_SIZE - 1) & PAGE_MASK;
+	struct vm_area *heap = 0;
+	for (struct vm_area *a = vm->areas; a; a = a->next)
+		if (a->flags & VM_HEAP)
+			heap = a;
+	if (new_end > old_end) {
+		for (struct vm_area *a = vm->areas; a; a = a->next)
+			if (a != heap && a->start < new_end && a->end > old_end)
+				return vm->brk;          /* would run into another area */
+		if (new_end - vm->brk_start > 0x10000000u)
+			return vm->brk;
+		if (vm->as_limit && vm_total(vm) + (new_end - old_end) > vm->as_limit)
+			return vm->brk;
+		if (heap) {
+			heap->end = new_end;
+		} else if (vm_map(vm, old_end, new_end - old_end, VM_READ | VM_WRITE, VM_HEAP) != 0) {
+			return vm->brk;
+		}
+	} else if (new_end < old_end) {
+		vm_unmap(vm, new_end, old_end - new_end);
+	}
+	vm->brk = newbrk;
+	return newbrk;
+}
+
+/* ---- faults ---- */
+
+/* Maps a zeroed frame at va (not present before). */
+static int map_zero(struct vm_space *vm, pte_t *pte, uint32_t va, uint32_t prot)
+{
+	pfn_t p = vframe_alloc(FRAME_ANY);
+	if (p == PFN_NONE)
+		return -ENOMEM;
+	if (zero_frame(p)) {
+		vframe_free(p);
+		return -ENOMEM;
+	}
+	set_pte(vm, pte, va, ((uint64_t)p << PAGE_SHIFT) | pte_flags(prot));
+	vm->nr_pages++;
+	return 0;
+}
+
+/* Resolves a write to a present copy-on-write page. */
+static int break_cow(struct vm_space *vm, pte_t *pte, uint32_t va, uint32_t prot)
+{
+	pte_t v = *pte;
+	pfn_t old = (pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT);
+	if (frame_ref_count(old) == 1) {
+		set_pte(vm, pte, va, (v & PTE_ADDR) | pte_flags(prot));
+		return 0;
+	}
+	pfn_t p = vframe_alloc(FRAME_ANY);
+	if (p == PFN_NONE)
+		return -ENOMEM;
+	void *src = vkmap(old), *dst = vkmap(p);
+	if (!src || !dst) {
+		if (src) vkunmap(src);
+		if (dst) vkunmap(dst);
+		vframe_free(p);
+		return -ENOMEM;
+	}
+	memcpy(dst, src, PAGE_SIZE);
+	vkunmap(dst);
+	vkunmap(src);
+	set_pte(vm, pte, va, ((uint64_t)p << PAGE_SHIFT) | pte_flags(prot));
+	frame_ref_put(old);
+	return 0;
+}
+
+static struct vm_area *area_for(struct vm_space *vm, uint32_t addr)
+{
+	struct vm_area *a = vm_find(vm, addr);
+	if (a)
+		return a;
+	/* Stack growth: just below the stack area, above the limit, and not
+	 * into another area. */
+	struct vm_area *prev = 0;
+	for (a = vm->areas; a && a->end <= addr; a = a->next)
+		prev = a;
+	if (a && (a->flags & VM_GROWSDOWN) && addr >= vm->stack_low &&
+	    (!prev || prev->end <= (addr & PAGE_MASK))) {
+		a->start = addr & PAGE_MASK;
+		return a;
+	}
+	return 0;
+}
+
+int vm_fault(struct vm_space *vm, uint32_t addr, int write)
+{
+	if (!vm || addr < PAGE_SIZE || addr >= USER_TOP)
+		return -EFAULT;
+	struct vm_area *a = area_for(vm, addr);
+	if (!a)
+		return -EFAULT;
+	if (!(a->prot & (VM_READ | VM_WRITE | VM_EXEC)) || (write && !(a->prot & VM_WRITE)))
+		return -EFAULT;
+	uint32_t va = addr & PAGE_MASK;
+	pte_t *pte = pte_lookup(vm, va, 1);
+	if (!pte)
+		return -ENOMEM;
+	if (!(*pte & PTE_P))
+		return map_zero(vm, pte, va, a->prot);
+	if (write && !(*pte & PTE_RW) && (*pte & PTE_COW))
+		return break_cow(vm, pte, va, a->prot);
+	return -EFAULT;     /* present and still refused: a protection violation */
+}
+
+/* A frame for va of vm (allocated when missing; copy-on-write broken),
+ * regardless of the area's protection: for the loader. */
+static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
+{
+	struct vm_area *a = vm_find(vm, va);
+	if (!a)
+		return -EFAULT;
+	pte_t *pte = pte_lookup(vm, va & PAGE_MASK, 1);
+	if (!pte)
+		return -ENOMEM;
+	int r = 0;
+	if (!(*pte & PTE_P))
+		r = map_zero(vm, pte, va & PAGE_MASK, a->prot);
+	else if (*pte & PTE_COW)
+		r = break_cow(vm, pte, va & PAGE_MASK, a->prot);
+	if (r)
+		return r;
+	*out = (pfn_t)((*pte & PTE_ADDR) >> PAGE_SHIFT);
+	return 0;
+}
+
+int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len)
+{
+	for (uint32_t va = start & PAGE_MASK; va < start + len; va += PAGE_SIZE) {
+		pfn_t p;
+		int r = page_for_write(vm, va, &p);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int vm_write(struct vm_space *vm, uint32_t va, const void *src, size_t len)
+{
+	const char *s = src;
+	while (len) {
+		pfn_t p;
+		int r = page_for_write(vm, va, &p);
+		if (r)
+			return r;
+		uint32_t off = va & (PAGE_SIZE - 1);
+		size_t n = PAGE_SIZE - off < len ? PAGE_SIZE - off : len;
+		char *d = vkmap(p);
+		if (!d)
+			return -ENOMEM;
+		memcpy(d + off, s, n);
+		vkunmap(d);
+		s += n;
+		va += n;
+		len -= n;
+	}
+	return 0;
+}
+
+void vm_init(void)
+{
+	printk("vm: per-process PAE address spaces; user space [%#x, %#x), entry page at %#x, "
+	       "stack top %#x (limit %u MiB)\n", PAGE_SIZE, USER_TOP, VSYSCALL_ADDR, USER_STACK_TOP,
+	       USER_STACK_LIMIT >> 20);
+}
