@@ -126,12 +126,14 @@ include apps/apps.mk
 
 # ---- running ----
 QEMU_COMMON := -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -m $(MEM)
-run: all
-	$(QEMU) $(QEMU_COMMON) -kernel $(BUILD)/amphi.elf $(if $(CMDLINE),-append "$(CMDLINE)")
-debug: all
+# The initrd (apps/, busybox) is module 0: amphi starts /init from it, a shell.
+QEMU_BOOT = -kernel $(BUILD)/amphi.elf -initrd $(BUILD)/initrd.cpio $(if $(CMDLINE),-append "$(CMDLINE)")
+run: all $(BUILD)/initrd.cpio
+	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT)
+debug: all $(BUILD)/initrd.cpio
 	@echo "gdb stub on tcp::1234; attach with:"
 	@echo "  gdb $(BUILD)/amphi.elf -ex 'target remote :1234'"
-	$(QEMU_DEBUG) $(QEMU_COMMON) -s -S -kernel $(BUILD)/amphi.elf $(if $(CMDLINE),-append "$(CMDLINE)")
+	$(QEMU_DEBUG) $(QEMU_COMMON) -s -S $(QEMU_BOOT)
 
 iso: $(BUILD)/amphi.iso
 $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso

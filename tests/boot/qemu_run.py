@@ -147,20 +147,39 @@ class Run:
         return None
 
 
-def run_command(args, timeout):
+def run_command(args, timeout, feed=None):
     """Runs QEMU (or a wrapper), timestamping each output line as it arrives;
-    returns a Run with QEMU's CPU time."""
+    returns a Run with QEMU's CPU time.  feed: (wait_for_regex, text) pairs
+    typed on the serial console, each once its pattern has appeared."""
     t0 = time.monotonic()
-    p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+    p = subprocess.Popen(args, stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seen = []                       # output so far, for the typist
+
+    def typist():
+        for pattern, text in feed:
+            while not re.search(pattern, "".join(seen), re.M):
+                if p.poll() is not None:
+                    return
+                time.sleep(0.05)
+            time.sleep(0.2)
+            try:
+                p.stdin.write(text.encode())
+                p.stdin.flush()
+            except OSError:
+                return
+    if feed:
+        threading.Thread(target=typist, daemon=True).start()
     stamps, chunks, timed_out = [], [], False
     timer = threading.Timer(timeout, p.kill)
     timer.start()
     try:
-        for raw in iter(p.stdout.readline, b""):
+        for raw in iter(lambda: p.stdout.read1(4096), b""):
             chunks.append(raw)
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            stamps.append((time.monotonic() - t0, line))
+            seen.append(raw.decode("utf-8", "replace"))
+            now = time.monotonic() - t0
+            for line in raw.decode("utf-8", "replace").splitlines():
+                stamps.append((now, line.rstrip("\r")))
     finally:
         timer.cancel()
     _, status, usage = os.wait4(p.pid, 0)
@@ -174,7 +193,7 @@ def run_command(args, timeout):
     return Run(text, code, secs, timed_out, stamps, usage.ru_utime + usage.ru_stime)
 
 
-def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=(), initrd=None):
+def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=(), initrd=None, feed=None):
     with tempfile.TemporaryDirectory(prefix="amphi-boot-") as wd:
         args = qemu_args(path, mem, accel, cmdline, cpu, wd, initrd) + list(extra)
-        return run_command(args, timeout)
+        return run_command(args, timeout, feed)
