@@ -36,6 +36,11 @@ trap_common:
 	movw $SEL_KDATA, %ax
 	movw %ax, %ds
 	movw %ax, %es
+	/* The kernel never runs on the user's %fs/%gs: a TLS selector saved in a
+	 * kernel-to-kernel frame could name a GDT entry that an exec or a
+	 * switch has changed by the time the frame is popped. */
+	movw %ax, %fs
+	movw %ax, %gs
 	movl %esp, %eax
 	pushl %eax
 	cld

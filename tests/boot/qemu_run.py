@@ -174,12 +174,16 @@ def run_command(args, timeout, feed=None):
     timer = threading.Timer(timeout, p.kill)
     timer.start()
     try:
+        partial = b""                # a line whose end has not arrived yet
         for raw in iter(lambda: p.stdout.read1(4096), b""):
             chunks.append(raw)
             seen.append(raw.decode("utf-8", "replace"))
             now = time.monotonic() - t0
-            for line in raw.decode("utf-8", "replace").splitlines():
-                stamps.append((now, line.rstrip("\r")))
+            *whole, partial = (partial + raw).split(b"\n")
+            for line in whole:
+                stamps.append((now, line.decode("utf-8", "replace").rstrip("\r")))
+        if partial:
+            stamps.append((time.monotonic() - t0, partial.decode("utf-8", "replace").rstrip("\r")))
     finally:
         timer.cancel()
     _, status, usage = os.wait4(p.pid, 0)
