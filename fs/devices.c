@@ -10,6 +10,7 @@
  * has arrived, at least one byte.  CR becomes NL under ICRNL.
  */
 #include "file.h"
+#include <amphi/ioctl.h>
 #include <amphi/errno.h>
 #include <amphi/console.h>
 #include <amphi/string.h>
@@ -43,17 +44,6 @@ struct kernel_termios {
 #define VEOF 4
 #define VTIME 5
 #define VMIN 6
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TIOCSCTTY 0x540E
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541B
 
 static struct kernel_termios tio = {
 	.c_iflag = ICRNL | IXON,

@@ -5,6 +5,7 @@
  * clamped to VFS_RW_MAX as Linux does.
  */
 #include <amphi/syscall.h>
+#include <amphi/ioctl.h>
 #include <amphi/uaccess.h>
 #include <amphi/proc.h>
 #include <amphi/vfs.h>
@@ -47,20 +48,6 @@
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TIOCSCTTY 0x540E
-#define TIOCGPGRP 0x540F
-#define TIOCSPGRP 0x5410
-#define TIOCGWINSZ 0x5413
-#define TIOCSWINSZ 0x5414
-#define FIONREAD 0x541B
-#define FIONBIO 0x5421
-#define FIONCLEX 0x5450
-#define FIOCLEX 0x5451
 
 static struct fdtable *cur_fds(void)
 {
