@@ -327,7 +327,8 @@ DEFINE_TEST(test_waitq, "waitq", "producer/consumer over wait queues hand over 1
 		int ok = wait_event_until(&never, done == 99, t0 + 20 * MS);
 		uint64_t d = now_ns() - t0;
 		printk("  wait_event_until(20 ms) timed out after %llu us\n", (unsigned long long)(d / 1000));
-		CHECK(!ok && d >= 20 * MS && d < 40 * MS, "timed wait: ok=%d after %llu us", ok,
+		/* Never early; lateness is the host's (same bound as the timer tests). */
+		CHECK(!ok && d >= 20 * MS && d < 70 * MS, "timed wait: ok=%d after %llu us", ok,
 		      (unsigned long long)(d / 1000));
 		CHECK(wait_queue_empty(&never), "the timed-out entry stayed queued");
 	}
