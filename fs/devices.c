@@ -15,6 +15,7 @@
 #include <amphi/console.h>
 #include <amphi/string.h>
 #include <amphi/sched.h>
+#include <amphi/proc.h>
 
 #define POLL_NS 10000000ull
 
@@ -67,18 +68,67 @@ static void echo(const char *s, size_t n)
 		console_write(s, n);
 }
 
-/* A byte of input: the byte, or -EAGAIN when none and nonblock. */
+/*
+ * Console input is taken by a kernel thread (started on the first read),
+ * so that ^C is seen even while nobody reads: it becomes SIGINT for the
+ * foreground process group (TIOCSPGRP), or, when none was set, the group
+ * of the last reader (a shell without job control).  Readers take bytes
+ * from the buffer.
+ */
+static char inbuf[256];
+static volatile unsigned in_head, in_tail;     /* one producer: the input thread */
+static int last_reader_pgid;
+static int input_thread_started;
+
+static void console_interrupt(void)
+{
+	echo("^C\n", 3);
+	line_len = line_off = 0;
+	line_done = line_eof = 0;
+	int pg = fg_pgrp ? fg_pgrp : last_reader_pgid;
+	proc_signal_group(pg, SIGINT);
+}
+
+static void console_input_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int c;
+		while ((c = console_getc()) >= 0) {
+			if ((tio.c_lflag & ISIG) && c == tio.c_cc[VINTR]) {
+				console_interrupt();
+				continue;
+			}
+			if (in_head - in_tail < sizeof(inbuf))
+				inbuf[in_head++ % sizeof(inbuf)] = (char)c;
+		}
+		sleep_ns(POLL_NS);
+	}
+}
+
+/* A byte of input: the byte, -EAGAIN when none and nonblock, -EINTR when a
+ * signal arrived for the reader while it waited. */
 static int con_getc(int nonblock)
 {
+	struct process *me = proc_current();
+	if (!input_thread_started) {
+		input_thread_started = 1;
+		if (!thread_create("console-in", console_input_thread, 0))
+			input_thread_started = 0;
+	}
+	if (me)
+		last_reader_pgid = me->pgid;
 	for (;;) {
-		int c = console_getc();
-		if (c >= 0) {
+		if (in_tail != in_head) {
+			int c = (unsigned char)inbuf[in_tail++ % sizeof(inbuf)];
 			if (c == '\r' && (tio.c_iflag & ICRNL))
 				c = '\n';
 			return c;
 		}
 		if (nonblock)
 			return -EAGAIN;
+		if (me && signal_pending(me))
+			return -EINTR;
 		sleep_ns(POLL_NS);
 	}
 }

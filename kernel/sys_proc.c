@@ -301,6 +301,16 @@ static int kill_one(struct process *q, void *arg)
 	return 0;
 }
 
+/* Signals every live process of a group (the console's ^C); how many. */
+int proc_signal_group(int pgid, int sig)
+{
+	struct kill_ctx k = { sig, pgid, 0, 0 };
+	if (pgid <= 0)
+		return 0;
+	proc_for_each(kill_one, &k);
+	return k.count;
+}
+
 static long do_kill(int pid, int sig)
 {
 	CUR();

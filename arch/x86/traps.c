@@ -63,8 +63,10 @@ void trap_dispatch(struct trap_frame *tf)
 		/* Interrupts may have made another thread runnable, or ended
 		 * this one's slice: switch on the way out (the frame stays on
 		 * this thread's stack until it runs again). */
-		if (tf->vector >= 32)
+		if (tf->vector >= 32) {
 			sched_irq_exit();
+			user_irq_return(tf);
+		}
 		return;
 	}
 	if (tf->vector < 32 && armed) {

@@ -254,6 +254,20 @@ out:
 	cli();
 }
 
+/* An interrupt that came from ring 3 returns there: deliver what is
+ * pending first, so that a program spinning without system calls can still
+ * be stopped by a signal (a kill, or ^C on the console). */
+void user_irq_return(struct trap_frame *tf)
+{
+	struct process *p = proc_current();
+	if (!p || (tf->cs & 3) != 3 || !p->sig_pending)
+		return;
+	p->tf = tf;
+	sti();
+	proc_signal_deliver(p, tf);
+	cli();
+}
+
 void user_traps_install(void)
 {
 	static const unsigned vecs[] = { X86_DE, X86_DB, X86_BP, X86_OF, X86_BR, X86_UD, X86_NP,

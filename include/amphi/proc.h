@@ -151,4 +151,6 @@ void fpu_restore(const uint8_t *area);
 void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp);
 extern uint32_t vsyscall_ret_eip;
 int user_have_sysenter(void);
+/* Signals every live process of process group pgid; returns how many. */
+int proc_signal_group(int pgid, int sig);
 #endif

@@ -22,6 +22,8 @@ void trap_set_handler(unsigned vector, irq_handler_t h);
 const char *trap_name(unsigned vector);
 void trap_dump(const struct trap_frame *tf);
 void trap_dispatch(struct trap_frame *tf);
+/* arch/x86/user.c: signals for a frame about to return to ring 3. */
+void user_irq_return(struct trap_frame *tf);
 
 /*
  * Expected faults, for tests: trap_expect() arms a recovery point; when the
