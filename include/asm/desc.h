@@ -26,6 +26,7 @@ struct tss {
 } __attribute__((packed));
 
 extern struct tss kernel_tss;
+extern struct tss df_tss;       /* the double-fault task (kmode/README) */
 void gdt_init(void);
 void idt_init(void);
 #endif
