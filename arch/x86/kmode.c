@@ -27,7 +27,7 @@
 
 void kmode_syscall_entry(void);                 /* kmode_entry.S */
 void df_resume(void);
-void kmode_syscall(struct trap_frame *tf);
+int kmode_syscall(struct trap_frame *tf);
 void kmode_return_prepare(struct trap_frame *tf);
 void df_task(void);
 void df_resumed(struct trap_frame *tf);
@@ -69,10 +69,14 @@ uint32_t kmode_sysinfo(void)
 
 /* ---- the direct call ---- */
 
-void kmode_syscall(struct trap_frame *tf)
+/* Returns 1 when the fast return (nothing to write on the program's
+ * stack, %ds and %es unchanged) will do; else the frame goes back through
+ * trap_return (to ring 0 or, after an execve, to ring 3). */
+int kmode_syscall(struct trap_frame *tf)
 {
 	struct process *p = proc_current();
 	uint32_t eip = tf->eip, esp = tf->user_esp, fl = tf->eflags;
+	uint32_t gs = tf->gs, fs = tf->fs, es = tf->es, ds = tf->ds;
 	p->tf = tf;
 	sti();
 	struct syscall_args a = { tf->eax, { tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp } };
@@ -83,10 +87,12 @@ void kmode_syscall(struct trap_frame *tf)
 	sched_irq_exit();
 	/* Fast path: eflags and the return address are still where the
 	 * entry left them (esp - 8, esp - 4). */
-	if (tf->eip == eip && tf->user_esp == esp && tf->eflags == fl)
+	if (tf->eip == eip && tf->user_esp == esp && tf->eflags == fl) {
 		tf->esp_at_pusha = esp - 8;
-	else
-		kmode_return_prepare(tf);
+		return tf->gs == gs && tf->fs == fs && tf->es == es && tf->ds == ds &&
+		       (ds & 0xffff) == SEL_KDATA && (es & 0xffff) == SEL_KDATA && tf->cs == SEL_KCODE;
+	}
+	return 0;
 }
 
 /* Stores eflags and eip below the program's %esp for kmode_return's
@@ -94,7 +100,9 @@ void kmode_syscall(struct trap_frame *tf)
  * kills the program. */
 void kmode_return_prepare(struct trap_frame *tf)
 {
-	uint32_t v[2] = { (tf->eflags & ~0x4000u) | 0x200u, tf->eip };   /* NT off, IF on */
+	/* NT off; IF as it was: a fault in the entry code (interrupts off)
+	 * resumes there with interrupts still off. */
+	uint32_t v[2] = { tf->eflags & ~0x4000u, tf->eip };
 	uint32_t sp = tf->user_esp - 8;
 	if (copy_to_user(sp, v, sizeof(v)) != 0) {
 		struct process *p = proc_current();

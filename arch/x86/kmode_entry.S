@@ -45,14 +45,32 @@ kmode_syscall_entry:
 	pushl %es
 	pushl %fs
 	pushl %gs
-	movw $SEL_KDATA, %ax
+	movl %ds, %eax                         /* a ring-0 program normally keeps */
+	cmpw $SEL_KDATA, %ax                   /* the kernel's data segment: */
+	jne 1f                                 /* no segment loads then */
+	movl %es, %eax
+	cmpw $SEL_KDATA, %ax
+	je 2f
+1:	movw $SEL_KDATA, %ax
 	movw %ax, %ds
 	movw %ax, %es
-	pushl %esp
+2:	pushl %esp
 	cld
 	call kmode_syscall
 	addl $4, %esp
-	jmp .Lrestore
+	testl %eax, %eax
+	jz trap_return                         /* anything changed: the general way */
+	/* Fast path: eip, eflags, %esp and %ds/%es as they came (eflags and
+	 * the return address still at esp - 8 and esp - 4).  %gs and %fs are
+	 * loaded again all the same: another process may have run meanwhile,
+	 * and the TLS descriptor they name is per process. */
+	popl %gs
+	popl %fs
+	addl $8, %esp
+	popal
+	movl -20(%esp), %esp
+	popfl
+	ret
 	.size kmode_syscall_entry, . - kmode_syscall_entry
 
 /*
@@ -68,7 +86,6 @@ kmode_return:
 	pushl %esp
 	call kmode_return_prepare
 	addl $4, %esp
-.Lrestore:
 	popl %gs
 	popl %fs
 	popl %es
