@@ -9,6 +9,11 @@ struct tss kernel_tss;
 struct tss df_tss;
 static uint32_t df_stack[1024] __attribute__((aligned(16)));
 void df_task_entry(void);                 /* arch/x86/kmode_entry.S */
+/* NMI is a task gate too: it may arrive while a kernel-mode application's
+ * stack page is missing, where an interrupt gate would double-fault. */
+struct tss nmi_tss;
+static uint32_t nmi_stack[1024] __attribute__((aligned(16)));
+void nmi_task_entry(void);
 static uint64_t gdt[GDT_ENTRIES];
 
 static uint64_t seg(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
@@ -40,6 +45,10 @@ void gdt_init(void)
 	df_tss.iomap_base = sizeof(df_tss);
 	/* df_tss.cr3 is set once the kernel's page tables are up (kmode_init). */
 	gdt[SEL_DFTSS >> 3] = seg((uint32_t)&df_tss, sizeof(df_tss) - 1, 0x89, 0);
+	nmi_tss = df_tss;
+	nmi_tss.esp0 = nmi_tss.esp = (uint32_t)&nmi_stack[1024];
+	nmi_tss.eip = (uint32_t)nmi_task_entry;
+	gdt[SEL_NMITSS >> 3] = seg((uint32_t)&nmi_tss, sizeof(nmi_tss) - 1, 0x89, 0);
 
 	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d = {
 		sizeof(gdt) - 1, (uint32_t)gdt };

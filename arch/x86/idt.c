@@ -21,6 +21,7 @@ void idt_init(void)
 	}
 	/* #DF: a task gate to the double-fault task (gdt.c). */
 	idt[8] = gate(0, SEL_DFTSS, 0x85);
+	idt[2] = gate(0, SEL_NMITSS, 0x85);          /* NMI: its own task as well */
 	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d = {
 		sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" :: "m"(d));

@@ -31,15 +31,44 @@ int kmode_syscall(struct trap_frame *tf);
 void kmode_return_prepare(struct trap_frame *tf);
 void df_task(void);
 void df_resumed(struct trap_frame *tf);
+void nmi_task(void);
 
 int kmode_enabled;
 static int entry_ok;
 static unsigned df_total;
+static volatile unsigned nmi_total;
+static uint32_t nmi_last_eip;
+
+/* Every task switch sets CR0.TS; the NMI task's return cannot clear it
+ * for the interrupted code, so the first FPU instruction after it lands
+ * here.  Nothing is lazily switched: clear TS and go on. */
+static void nm_handler(struct trap_frame *tf)
+{
+	(void)tf;
+	__asm__ volatile("clts");
+}
+
+/* In the NMI task, interrupts off, on its own stack: count it.  (No
+ * printk: the interrupted code may hold the console.) */
+void nmi_task(void)
+{
+	nmi_total++;
+	nmi_last_eip = kernel_tss.eip;
+}
+
+unsigned kmode_nmi_count(uint32_t *last_eip)
+{
+	if (last_eip)
+		*last_eip = nmi_last_eip;
+	return nmi_total;
+}
 
 void kmode_init(void)
 {
 	char opt[8];
-	df_tss.cr3 = (uint32_t)paging_root_phys();
+	df_tss.cr3 = nmi_tss.cr3 = (uint32_t)paging_root_phys();
+	kernel_tss.cr3 = read_cr3();
+	trap_set_handler(X86_NM, nm_handler);
 	kmode_enabled = !(cmdline_get(boot_info.cmdline, "kmode", opt, sizeof(opt)) && !strcmp(opt, "off"));
 	if (!strcmp(platform->mmu.mode, "xen-pv"))
 		kmode_enabled = 0;                       /* no ring 0 for a PV guest (kmode/README) */
@@ -145,7 +174,7 @@ void df_task(void)
 	t->cs = SEL_KCODE;
 	t->ss = t->ds = t->es = SEL_KDATA;
 	t->eflags = 0x2;
-	t->cr3 = (uint32_t)p->vm->pdpt_phys;         /* static field: not saved by the switch */
+	t->cr3 = (uint32_t)p->vm->pdpt_phys;         /* static field: not saved by the switch (vm_activate keeps it) */
 	df_total++;
 }
 

@@ -112,6 +112,19 @@ df_task_entry:
 	jmp df_task_entry                      /* the next double fault starts here again */
 	.size df_task_entry, . - df_task_entry
 
+/*
+ * The NMI task: counts the NMI (nmi_task) and switches back; the
+ * interrupted task resumes exactly where it was, whatever its stack.
+ */
+	.globl nmi_task_entry
+	.type nmi_task_entry, @function
+nmi_task_entry:
+	cld
+	call nmi_task
+	iret
+	jmp nmi_task_entry
+	.size nmi_task_entry, . - nmi_task_entry
+
 	.globl df_resume
 	.type df_resume, @function
 df_resume:

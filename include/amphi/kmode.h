@@ -12,4 +12,6 @@
 extern int kmode_enabled;        /* 0 with kmode=off on the command line */
 void kmode_init(void);
 uint32_t kmode_sysinfo(void);    /* AT_SYSINFO for a trusted process */
+/* NMIs taken by the NMI task so far, and the eip the last one interrupted. */
+unsigned kmode_nmi_count(uint32_t *last_eip);
 #endif
