@@ -36,6 +36,7 @@ void nmi_task(void);
 int kmode_enabled;
 static int entry_ok;
 static unsigned df_total;
+extern unsigned tls_generation;             /* user.c */
 static volatile unsigned nmi_total;
 static uint32_t nmi_last_eip;
 
@@ -98,12 +99,15 @@ uint32_t kmode_sysinfo(void)
 
 /* ---- the direct call ---- */
 
-/* Returns 1 when the fast return (nothing to write on the program's
- * stack, %ds and %es unchanged) will do; else the frame goes back through
- * trap_return (to ring 0 or, after an execve, to ring 3). */
+/* Returns 2 when the fastest return will do (nothing to write on the
+ * program's stack, no segment to reload: the TLS descriptor in the GDT
+ * did not change meanwhile), 1 when %gs and %fs must be loaded again (it
+ * did: another process ran, or set_thread_area), 0 for the general way
+ * back through trap_return (to ring 0 or, after an execve, to ring 3). */
 int kmode_syscall(struct trap_frame *tf)
 {
 	struct process *p = proc_current();
+	unsigned gen = tls_generation;
 	uint32_t eip = tf->eip, esp = tf->user_esp, fl = tf->eflags;
 	uint32_t gs = tf->gs, fs = tf->fs, es = tf->es, ds = tf->ds;
 	p->tf = tf;
@@ -118,8 +122,10 @@ int kmode_syscall(struct trap_frame *tf)
 	 * entry left them (esp - 8, esp - 4). */
 	if (tf->eip == eip && tf->user_esp == esp && tf->eflags == fl) {
 		tf->esp_at_pusha = esp - 8;
-		return tf->gs == gs && tf->fs == fs && tf->es == es && tf->ds == ds &&
-		       (ds & 0xffff) == SEL_KDATA && (es & 0xffff) == SEL_KDATA && tf->cs == SEL_KCODE;
+		if (tf->gs != gs || tf->fs != fs || tf->es != es || tf->ds != ds ||
+		    (ds & 0xffff) != SEL_KDATA || (es & 0xffff) != SEL_KDATA || tf->cs != SEL_KCODE)
+			return 0;
+		return gen == tls_generation ? 2 : 1;
 	}
 	return 0;
 }

@@ -62,12 +62,17 @@ kmode_syscall_entry:
 	jz trap_return                         /* anything changed: the general way */
 	/* Fast path: eip, eflags, %esp and %ds/%es as they came (eflags and
 	 * the return address still at esp - 8 and esp - 4).  %gs and %fs are
-	 * loaded again all the same: another process may have run meanwhile,
-	 * and the TLS descriptor they name is per process. */
+	 * loaded again only when the TLS descriptor in the GDT changed
+	 * meanwhile (another process ran, or set_thread_area): a segment
+	 * register keeps the descriptor it was loaded with. */
+	cmpl $2, %eax
+	je 3f
 	popl %gs
 	popl %fs
 	addl $8, %esp
-	popal
+	jmp 4f
+3:	addl $16, %esp
+4:	popal
 	movl -20(%esp), %esp
 	popfl
 	ret

@@ -32,6 +32,7 @@ static int have_sysenter, have_fxsr;
 static uint8_t fpu_template[512] __attribute__((aligned(16)));
 static uint32_t sysenter_stack[64];         /* only until the entry's first instruction */
 static uint64_t *gdt_base;
+unsigned tls_generation;            /* changes of the TLS descriptor (kmode.c's fast return) */
 
 int user_have_sysenter(void)
 {
@@ -131,8 +132,10 @@ void tls_load(uint64_t desc)
 		gdt_base = (uint64_t *)d.base;
 	}
 	/* Under Xen PV this becomes HYPERVISOR_update_descriptor. */
-	if (gdt_base[TLS_GDT_INDEX] != desc)
+	if (gdt_base[TLS_GDT_INDEX] != desc) {
 		gdt_base[TLS_GDT_INDEX] = desc;
+		tls_generation++;            /* a loaded %gs/%fs may now be stale */
+	}
 }
 
 void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp, int kmode)
