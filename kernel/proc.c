@@ -442,6 +442,11 @@ static int sig_default_ignored(int sig)
 
 void proc_signal_deliver(struct process *p, struct trap_frame *tf)
 {
+	/* A ring-0 program stopped inside the kernel's own entry code (a
+	 * fault on its stack while that code pushed there, interrupts off):
+	 * the signal waits for the return at the end of that entry. */
+	if (p->kmode && tf->eip >= KERNEL_VBASE && !(tf->cs & 3))
+		return;
 	while (p->sig_pending & ~(p->sig_blocked & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)))) {
 		uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)));
 		int sig = __builtin_ctzll(ready) + 1;
