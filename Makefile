@@ -5,6 +5,7 @@
 #   make debug      same, halted, with a gdb stub (prints the gdb command)
 #   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
+#   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
 #   make menuconfig / defconfig
 
 VERSION   := 0.1
@@ -23,7 +24,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso bench bench-xen \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -149,6 +150,12 @@ check-boot-kvm: all $(PROBES) $(BUILD)/initrd.cpio
 	tests/boot/matrix --accel kvm
 check-xen: all $(BUILD)/initrd.cpio
 	tests/xen/run-tier
+
+# Benchmarks print numbers; they assert nothing (tests/bench/syscall).
+bench: all $(BUILD)/initrd.cpio
+	tests/bench/syscall
+bench-xen: all $(BUILD)/initrd.cpio
+	tests/bench/syscall --xen
 
 clean:
 	rm -rf $(BUILD) include/generated

@@ -21,7 +21,9 @@ APPS_syscall-fuzz  := apps/fuzz_syscalls.c
 APPS_echo-args     := apps/echo_args.c
 APPS_crash         := apps/crash.c
 APPS_bench-syscall := apps/bench_syscall.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall
+APPS_stack-overflow := apps/stack_overflow.c
+APPS_kentry-jump   := apps/kentry_jump.c
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp

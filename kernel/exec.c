@@ -19,6 +19,7 @@
 #include <amphi/string.h>
 #include <amphi/printk.h>
 #include <amphi/errno.h>
+#include <amphi/kmode.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
@@ -40,6 +41,7 @@ struct elf32_phdr {
 
 #define PT_LOAD 1
 #define PT_INTERP 3
+#define PT_NOTE 4
 #define PT_PHDR 6
 #define PF_X 1
 #define PF_W 2
@@ -97,8 +99,42 @@ static uint32_t prot_of(uint32_t pf)
 /* Random bytes for AT_RANDOM (sys_proc.c's generator). */
 void prng_fill(void *buf, size_t n);
 
+/* ---- trust (kmode/README): a program under /trusted/, or one that
+ *      carries the note { "amphi", type AMPHI_NOTE_KMODE } ---- */
+
+#define AMPHI_NOTE_KMODE 1
+
+static int trusted_path(struct process *p, const char *path)
+{
+	char abs[PATH_MAX_AMPHI];
+	if (path_normalize(p->cwd, path, abs, sizeof(abs)) != 0)
+		return 0;
+	return !strncmp(abs, "/trusted/", 9);
+}
+
+static int has_kmode_note(struct file *f, const struct elf32_phdr *q)
+{
+	uint8_t buf[256];
+	uint32_t n = q->p_filesz < sizeof(buf) ? q->p_filesz : sizeof(buf);
+	if (vfs_pread(f, buf, n, q->p_offset) != (ssize32_t)n)
+		return 0;
+	for (uint32_t off = 0; off + 12 <= n;) {
+		uint32_t namesz, descsz, type;
+		memcpy(&namesz, buf + off, 4);
+		memcpy(&descsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		uint32_t next = off + 12 + ((namesz + 3) & ~3u) + ((descsz + 3) & ~3u);
+		if (namesz > n || descsz > n || next > n || next <= off)
+			return 0;
+		if (namesz == 6 && !memcmp(buf + off + 12, "amphi", 6) && type == AMPHI_NOTE_KMODE)
+			return 1;
+		off = next;
+	}
+	return 0;
+}
+
 static int build_stack(struct vm_space *vm, struct exec_args *ea, uint32_t base,
-		       const struct elf32_ehdr *eh, uint32_t phdr_va, uint32_t *spp)
+		       const struct elf32_ehdr *eh, uint32_t phdr_va, uint32_t *spp, int kmode)
 {
 	int r = vm_map(vm, USER_STACK_TOP - USER_STACK_INIT, USER_STACK_INIT, VM_READ | VM_WRITE,
 		       VM_GROWSDOWN);
@@ -144,7 +180,7 @@ static int build_stack(struct vm_space *vm, struct exec_args *ea, uint32_t base,
 	struct cpuid_regs cr;
 	cpuid(1, 0, &cr);
 	uint32_t aux[][2] = {
-		{ AT_SYSINFO, vsyscall_pfn != PFN_NONE ? VSYSCALL_ADDR : 0 },
+		{ AT_SYSINFO, kmode ? kmode_sysinfo() : vsyscall_pfn != PFN_NONE ? VSYSCALL_ADDR : 0 },
 		{ AT_HWCAP, cr.edx },
 		{ AT_PAGESZ, PAGE_SIZE },
 		{ AT_CLKTCK, 100 },
@@ -251,9 +287,12 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 
 	/* Segments: bounds, order, overlap. */
 	uint32_t lo = 0xFFFFFFFFu, hi = 0, nload = 0, phdr_vaddr = 0, prev_end = 0;
-	int have_phdr = 0;
+	int have_phdr = 0, trusted = trusted_path(p, path), noted = 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		struct elf32_phdr *q = &ph[i];
+		if (q->p_type == PT_NOTE && !trusted && !noted &&
+		    (uint64_t)q->p_offset + q->p_filesz <= fsize)
+			noted = has_kmode_note(f, q);
 		if (q->p_type == PT_INTERP) {
 			r = refuse(path, -ENOEXEC, "dynamically linked (PT_INTERP): only static programs run");
 			goto out;
@@ -371,7 +410,8 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	}
 	vm->brk_start = vm->brk = base + hi;
 	uint32_t sp;
-	if ((r = build_stack(vm, ea, base, &eh, phdr_vaddr + base, &sp)) != 0)
+	int kmode = (trusted || noted) && kmode_enabled;
+	if ((r = build_stack(vm, ea, base, &eh, phdr_vaddr + base, &sp, kmode)) != 0)
 		goto out;
 
 	/* Commit. */
@@ -384,12 +424,16 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	vm = 0;
 	if (old)
 		vm_free(old);
-	user_frame_init(tf, eh.e_entry + base, sp);
+	p->kmode = kmode;
+	user_frame_init(tf, eh.e_entry + base, sp, kmode);
 	const char *b = path;
 	for (const char *c = path; *c; c++)
 		if (*c == '/' && c[1])
 			b = c + 1;
 	strlcpy(p->name, b, sizeof(p->name));
+	if (trusted || noted)
+		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? 0 : 3,
+		       trusted ? "trusted: /trusted/" : "trusted: amphi note", kmode ? "" : ", kmode=off");
 	r = 0;
 out:
 	if (vm)

@@ -68,9 +68,12 @@ void sched_switch_hook(struct thread *prev, struct thread *next)
 	if (pp && pp->fpu)
 		fpu_save(pp->fpu);
 	current_proc = np;
+	/* esp0 is always the running thread's stack top: a ring-0 frame there
+	 * is a kernel-mode program's (tf_user, trap_entry.S). */
+	if (next->stack)
+		kernel_tss.esp0 = (uint32_t)next->stack + next->stack_size;
 	if (!np)
 		return;                  /* kernel threads run on any address space */
-	kernel_tss.esp0 = (uint32_t)next->stack + next->stack_size;
 	vm_activate(np->vm);
 	tls_load(np->tls_desc);
 	if (np->fpu)
@@ -373,7 +376,7 @@ static uint16_t user_sel(uint16_t s, int data_only)
 	return data_only ? SEL_UDATA : 0;
 }
 
-static void restore_sc(struct trap_frame *tf, const struct sigcontext32 *sc)
+static void restore_sc(struct process *p, struct trap_frame *tf, const struct sigcontext32 *sc)
 {
 	/* Only what user mode may set: its own selectors, the arithmetic
 	 * flags, DF, TF and AC; IF stays on. */
@@ -382,8 +385,10 @@ static void restore_sc(struct trap_frame *tf, const struct sigcontext32 *sc)
 	tf->edi = sc->edi; tf->esi = sc->esi; tf->ebp = sc->ebp; tf->user_esp = sc->esp;
 	tf->ebx = sc->ebx; tf->edx = sc->edx; tf->ecx = sc->ecx; tf->eax = sc->eax;
 	tf->eip = sc->eip;
-	tf->cs = SEL_UCODE;
-	tf->user_ss = SEL_UDATA;
+	tf->cs = p->kmode ? SEL_KCODE : SEL_UCODE;
+	tf->user_ss = p->kmode ? SEL_KDATA : SEL_UDATA;
+	if (p->kmode)
+		tf->es = tf->ds = SEL_KDATA;
 	tf->eflags = (tf->eflags & ~0x40DD5u) | (sc->eflags & 0x40DD5u) | 0x200u;
 }
 
@@ -422,9 +427,9 @@ static int setup_frame(struct process *p, struct trap_frame *tf, int sig, const 
 	tf->user_esp = sp;
 	tf->eip = ka->handler;
 	tf->eax = (uint32_t)sig;
-	tf->cs = SEL_UCODE;
-	tf->user_ss = SEL_UDATA;
-	tf->ds = tf->es = SEL_UDATA;
+	tf->cs = p->kmode ? SEL_KCODE : SEL_UCODE;
+	tf->user_ss = p->kmode ? SEL_KDATA : SEL_UDATA;
+	tf->ds = tf->es = p->kmode ? SEL_KDATA : SEL_UDATA;
 	tf->eflags &= ~0x500u;               /* TF, DF */
 	return 0;
 }
@@ -437,6 +442,11 @@ static int sig_default_ignored(int sig)
 
 void proc_signal_deliver(struct process *p, struct trap_frame *tf)
 {
+	/* A ring-0 program stopped inside the kernel's own entry code (a
+	 * fault on its stack while that code pushed there, interrupts off):
+	 * the signal waits for the return at the end of that entry. */
+	if (p->kmode && tf->eip >= KERNEL_VBASE && !(tf->cs & 3))
+		return;
 	while (p->sig_pending & ~(p->sig_blocked & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)))) {
 		uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)));
 		int sig = __builtin_ctzll(ready) + 1;
@@ -477,13 +487,13 @@ int proc_sigreturn(struct process *p, struct trap_frame *tf, int rt)
 		struct rt_sigframe32 fr;
 		if (copy_from_user(&fr, tf->user_esp - 4, sizeof(fr)))
 			proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
-		restore_sc(tf, &fr.uc.mc);
+		restore_sc(p, tf, &fr.uc.mc);
 		p->sig_blocked = fr.uc.sigmask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
 	} else {
 		struct sigframe32 fr;
 		if (copy_from_user(&fr, tf->user_esp - 8, sizeof(fr)))
 			proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
-		restore_sc(tf, &fr.sc);
+		restore_sc(p, tf, &fr.sc);
 		p->sig_blocked = (fr.sc.oldmask | ((uint64_t)fr.extramask << 32)) &
 				 ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
 	}

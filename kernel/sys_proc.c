@@ -165,6 +165,7 @@ static long do_fork(uint32_t flags, uint32_t stack, uint32_t ptid, uint32_t tls,
 	memcpy(c->sigact, p->sigact, sizeof(c->sigact));
 	c->sig_blocked = p->sig_blocked;
 	c->tls_desc = p->tls_desc;
+	c->kmode = p->kmode;
 	fpu_save(c->fpu);
 	c->start_frame = *p->tf;
 	c->start_frame.eax = 0;

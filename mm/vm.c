@@ -13,6 +13,7 @@
 #include <amphi/printk.h>
 #include <amphi/errno.h>
 #include <amphi/spinlock.h>
+#include <asm/desc.h>
 
 #define PTE_COW     0x200ull     /* available bit: write fault copies (or takes over) the frame */
 #define PTE_SPECIAL 0x400ull     /* not reference-counted (the entry page) */
@@ -235,6 +236,9 @@ void vm_activate(struct vm_space *vm)
 	if (vm == active)
 		return;
 	active = vm;
+	/* The kernel TSS's CR3 (a static field: task switches load it but
+	 * never save it) is what the double-fault and NMI tasks return to. */
+	kernel_tss.cr3 = (uint32_t)(vm ? vm->pdpt_phys : paging_root_phys());
 	platform->mmu.load_root(vm ? vm->pdpt_phys : paging_root_phys());
 }
 

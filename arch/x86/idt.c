@@ -19,6 +19,9 @@ void idt_init(void)
 		uint8_t attr = (v == 3 || v == 0x80) ? 0xee : 0x8e;   /* int3 and int $0x80 from ring 3 */
 		idt[v] = gate((uint32_t)trap_stubs + v * STUB_SIZE, SEL_KCODE, attr);
 	}
+	/* #DF: a task gate to the double-fault task (gdt.c). */
+	idt[8] = gate(0, SEL_DFTSS, 0x85);
+	idt[2] = gate(0, SEL_NMITSS, 0x85);          /* NMI: its own task as well */
 	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d = {
 		sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" :: "m"(d));

@@ -7,6 +7,9 @@
  */
 #include <asm/desc.h>
 
+#define TF_SIZE 76              /* sizeof(struct trap_frame) */
+#define TF_CS 60
+
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
@@ -27,8 +30,21 @@ vector = 0
 vector = vector + 1
 .endr
 
+/*
+ * A kernel-mode application (kmode/README) runs in ring 0 on its own stack:
+ * the CPU then pushes eip, cs and eflags on that stack (no stack switch),
+ * and the stub its error code and vector.  A ring-0 frame whose %esp is
+ * below the kernel half is such a program's: the five words move to the
+ * top of the thread's kernel stack (TSS esp0), completed with the
+ * interrupted %esp and %ss, so that every frame from "user" code has the
+ * same shape and place, whatever the ring.
+ */
 trap_common:
-	pushal
+	testl $3, 12(%esp)             /* the interrupted cs */
+	jnz .Lsave
+	cmpl $0xC0000000, %esp
+	jb kmode_trap_entry
+.Lsave:	pushal
 	pushl %ds
 	pushl %es
 	pushl %fs
@@ -48,12 +64,45 @@ trap_common:
 	addl $4, %esp
 	.globl trap_return
 trap_return:
-	popl %gs
+	/* A ring-0 frame at the very top of the kernel stack belongs to a
+	 * kernel-mode application: it returns on its own stack. */
+	testl $3, TF_CS(%esp)
+	jnz 2f
+	leal TF_SIZE(%esp), %eax
+	cmpl %ss:kernel_tss+4, %eax
+	je kmode_return
+2:	popl %gs
 	popl %fs
 	popl %es
 	popl %ds
 	popal
 	addl $8, %esp                  /* vector and error code */
 	iret
+
+kmode_trap_entry:
+	pushl %eax                     /* on the program's stack, for a moment */
+	pushl %ebx
+	movl %ss:kernel_tss+4, %eax    /* esp0 */
+	movl $SEL_KDATA, %ss:-4(%eax)  /* user_ss */
+	leal 28(%esp), %ebx            /* the interrupted %esp */
+	movl %ebx, %ss:-8(%eax)
+	movl 24(%esp), %ebx            /* eflags */
+	movl %ebx, %ss:-12(%eax)
+	movl 20(%esp), %ebx            /* cs */
+	movl %ebx, %ss:-16(%eax)
+	movl 16(%esp), %ebx            /* eip */
+	movl %ebx, %ss:-20(%eax)
+	movl 12(%esp), %ebx            /* error code */
+	movl %ebx, %ss:-24(%eax)
+	movl 8(%esp), %ebx             /* vector */
+	movl %ebx, %ss:-28(%eax)
+	movl 4(%esp), %ebx             /* %eax */
+	movl %ebx, %ss:-32(%eax)
+	movl (%esp), %ebx              /* %ebx */
+	movl %ebx, %ss:-36(%eax)
+	leal -36(%eax), %esp
+	popl %ebx
+	popl %eax
+	jmp .Lsave
 
 	.section .note.GNU-stack, "", @progbits

@@ -17,6 +17,7 @@
 #include <amphi/cmdline.h>
 #include <amphi/boot.h>
 #include <amphi/platform.h>
+#include <amphi/kmode.h>
 #include <asm/traps.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
@@ -31,6 +32,7 @@ static int have_sysenter, have_fxsr;
 static uint8_t fpu_template[512] __attribute__((aligned(16)));
 static uint32_t sysenter_stack[64];         /* only until the entry's first instruction */
 static uint64_t *gdt_base;
+unsigned tls_generation;            /* changes of the TLS descriptor (kmode.c's fast return) */
 
 int user_have_sysenter(void)
 {
@@ -130,16 +132,18 @@ void tls_load(uint64_t desc)
 		gdt_base = (uint64_t *)d.base;
 	}
 	/* Under Xen PV this becomes HYPERVISOR_update_descriptor. */
-	if (gdt_base[TLS_GDT_INDEX] != desc)
+	if (gdt_base[TLS_GDT_INDEX] != desc) {
 		gdt_base[TLS_GDT_INDEX] = desc;
+		tls_generation++;            /* a loaded %gs/%fs may now be stale */
+	}
 }
 
-void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp)
+void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp, int kmode)
 {
 	memset(tf, 0, sizeof(*tf));
-	tf->cs = SEL_UCODE;
-	tf->user_ss = SEL_UDATA;
-	tf->ds = tf->es = SEL_UDATA;
+	tf->cs = kmode ? SEL_KCODE : SEL_UCODE;
+	tf->user_ss = kmode ? SEL_KDATA : SEL_UDATA;
+	tf->ds = tf->es = kmode ? SEL_KDATA : SEL_UDATA;
 	tf->fs = tf->gs = 0;
 	tf->eflags = 0x202;
 	tf->eip = eip;
@@ -152,7 +156,7 @@ void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp)
 static void syscall_trap(struct trap_frame *tf)
 {
 	struct process *p = proc_current();
-	if (!p || !(tf->cs & 3)) {
+	if (!p || !tf_user(tf)) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;
 	}
@@ -168,6 +172,13 @@ static void syscall_trap(struct trap_frame *tf)
 void sysenter_dispatch(struct trap_frame *tf)
 {
 	tf->eip = vsyscall_ret_eip;
+	struct process *p = proc_current();
+	if (p && p->kmode) {
+		/* sysenter from ring 0: the frame is a ring-0 program's, which
+		 * returns through trap_return (sysexit only goes to ring 3). */
+		tf->cs = SEL_KCODE;
+		tf->user_ss = SEL_KDATA;
+	}
 	uint32_t arg6;
 	sti();
 	if (copy_from_user(&arg6, tf->user_esp, 4)) {
@@ -210,7 +221,7 @@ static void user_fault(struct trap_frame *tf)
 {
 	uint32_t cr2 = tf->vector == X86_PF ? read_cr2() : 0;
 	struct process *p = proc_current();
-	if (!(tf->cs & 3)) {
+	if (!tf_user(tf)) {
 		uint32_t fix = tf->vector == X86_PF ? uaccess_fixup(tf->eip) : 0;
 		if (!fix) {
 			kernel_fallback(tf);
@@ -294,6 +305,7 @@ void user_init(void)
 	if (vsyscall_pfn != PFN_NONE)
 		vsyscall_page_build(phys_to_virt((uint64_t)vsyscall_pfn << PAGE_SHIFT), have_sysenter);
 	user_traps_install();
+	kmode_init();
 	tls_load(0);
 	vm_init();
 	printk("user: ring 3 via iret, int $0x80%s, entry page at %#x, FPU %s\n",

@@ -94,6 +94,8 @@ struct process {
 	uint8_t *fpu;
 	uint64_t start_ns;
 	int kernel_waits;                   /* started by the kernel, which waits (proc_wait_detached) */
+	int kmode;                          /* a trusted program: runs in ring 0 (kmode/README) */
+	unsigned df_count;                  /* double-fault task uses (its stack ran out) */
 };
 
 #define TLS_GDT_INDEX 7                 /* 6 is the double-fault TSS */
@@ -148,7 +150,7 @@ void tls_load(uint64_t desc);
 void fpu_init_state(uint8_t *area);
 void fpu_save(uint8_t *area);
 void fpu_restore(const uint8_t *area);
-void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp);
+void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp, int kmode);
 extern uint32_t vsyscall_ret_eip;
 int user_have_sysenter(void);
 /* Signals every live process of process group pgid; returns how many. */

@@ -7,7 +7,8 @@
 #define SEL_UDATA   0x23
 #define SEL_TSS     0x28
 #define SEL_DFTSS   0x30     /* double-fault task (kernel-mode applications) */
-#define GDT_ENTRIES 8
+#define SEL_NMITSS  0x40     /* NMI task */
+#define GDT_ENTRIES 9
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -26,6 +27,8 @@ struct tss {
 } __attribute__((packed));
 
 extern struct tss kernel_tss;
+extern struct tss df_tss;       /* the double-fault task (kmode/README) */
+extern struct tss nmi_tss;      /* the NMI task */
 void gdt_init(void);
 void idt_init(void);
 #endif

@@ -8,8 +8,17 @@ struct trap_frame {
 	uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;
 	uint32_t vector, err;
 	uint32_t eip, cs, eflags;
-	uint32_t user_esp, user_ss;   /* only valid when coming from ring 3 */
+	uint32_t user_esp, user_ss;   /* only valid when coming from user code */
 };
+
+/* From user code: ring 3, or a kernel-mode application (ring 0), whose
+ * frames the entry code always puts at the top of the kernel stack, with
+ * user_esp and user_ss (trap_entry.S). */
+#include <asm/desc.h>
+static inline int tf_user(const struct trap_frame *tf)
+{
+	return (tf->cs & 3) || (uint32_t)(tf + 1) == kernel_tss.esp0;
+}
 
 enum {
 	X86_DE = 0, X86_DB = 1, X86_NMI = 2, X86_BP = 3, X86_OF = 4, X86_BR = 5,

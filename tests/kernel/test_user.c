@@ -112,7 +112,7 @@ static int run_prog(const char *name, const char *code, const char *end, int wit
 		return -2;               /* no /dev/console (no initrd): skipped */
 	}
 	p->vm->brk_start = p->vm->brk = PROG_BASE + 0x10000;
-	user_frame_init(&p->start_frame, PROG_BASE, USER_STACK_TOP - 16);
+	user_frame_init(&p->start_frame, PROG_BASE, USER_STACK_TOP - 16, 0);
 	if (proc_start(p)) {
 		proc_free(p);
 		return -1;

@@ -1,0 +1,145 @@
+/*
+ * Kernel-mode applications (kmode/README): trusted programs that run in
+ * ring 0 in their own address space.
+ *
+ *   kmode_syscall_entry  the direct-call system call entry (AT_SYSINFO of a
+ *                        trusted process, through the alias page at
+ *                        KMODE_ENTRY_ADDR): a plain `call`, no gate
+ *   kmode_return         the way back to such a program from any frame
+ *                        (trap_return jumps here): on its own stack
+ *   df_task_entry        the double-fault task (#DF is a task gate)
+ *   df_resume            where the interrupted task resumes after it
+ */
+#include <asm/desc.h>
+
+#define TF_SIZE 76              /* sizeof(struct trap_frame) */
+
+	.text
+
+/*
+ * Called like __kernel_vsyscall: number in %eax, arguments in %ebx, %ecx,
+ * %edx, %esi, %edi, %ebp; every register but %eax preserved.  Builds the
+ * int $0x80 frame at the top of the thread's kernel stack by hand (the
+ * CPU switches nothing: same ring), runs the system call and returns with
+ * popf; ret on the program's stack.
+ */
+	.globl kmode_syscall_entry
+	.type kmode_syscall_entry, @function
+kmode_syscall_entry:
+	pushfl                                 /* U-4: eflags (U: the return address) */
+	cli
+	pushl %eax                             /* U-8: the number */
+	movl %esp, %eax
+	movl %ss:kernel_tss+4, %esp            /* esp0 */
+	pushl $SEL_KDATA                       /* user_ss */
+	pushl %eax
+	addl $12, (%esp)                       /* user_esp: U+4, after the ret */
+	pushl %ss:4(%eax)                      /* eflags */
+	pushl $SEL_KCODE                       /* cs */
+	pushl %ss:8(%eax)                      /* eip: the return address */
+	pushl $0                               /* error code */
+	pushl $0x80                            /* vector */
+	movl %ss:(%eax), %eax
+	pushal
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	movl %ds, %eax                         /* a ring-0 program normally keeps */
+	cmpw $SEL_KDATA, %ax                   /* the kernel's data segment: */
+	jne 1f                                 /* no segment loads then */
+	movl %es, %eax
+	cmpw $SEL_KDATA, %ax
+	je 2f
+1:	movw $SEL_KDATA, %ax
+	movw %ax, %ds
+	movw %ax, %es
+2:	pushl %esp
+	cld
+	call kmode_syscall
+	addl $4, %esp
+	testl %eax, %eax
+	jz trap_return                         /* anything changed: the general way */
+	/* Fast path: eip, eflags, %esp and %ds/%es as they came (eflags and
+	 * the return address still at esp - 8 and esp - 4).  %gs and %fs are
+	 * loaded again only when the TLS descriptor in the GDT changed
+	 * meanwhile (another process ran, or set_thread_area): a segment
+	 * register keeps the descriptor it was loaded with. */
+	cmpl $2, %eax
+	je 3f
+	popl %gs
+	popl %fs
+	addl $8, %esp
+	jmp 4f
+3:	addl $16, %esp
+4:	popal
+	movl -20(%esp), %esp
+	popfl
+	ret
+	.size kmode_syscall_entry, . - kmode_syscall_entry
+
+/*
+ * %esp: a frame at the top of the kernel stack, for a ring-0 program.
+ * kmode_return_prepare() stores eflags and eip just below the program's
+ * %esp (or kills it when that memory is gone) and leaves the address in
+ * the frame's esp slot; the registers come back, then %esp, popf, ret.
+ * Interrupts are off until the popf.
+ */
+	.globl kmode_return
+	.type kmode_return, @function
+kmode_return:
+	pushl %esp
+	call kmode_return_prepare
+	addl $4, %esp
+	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	popal
+	movl -20(%esp), %esp                   /* the frame's esp slot, below us now */
+	popfl
+	ret
+	.size kmode_return, . - kmode_return
+
+/*
+ * The double-fault task.  Entered by a task switch (the interrupted state
+ * is in kernel_tss), with the error code on its own stack.  df_task()
+ * rebuilds a page-fault frame on the thread's kernel stack and points
+ * kernel_tss at df_resume; iret (NT set) switches back to it.
+ */
+	.globl df_task_entry
+	.type df_task_entry, @function
+df_task_entry:
+	addl $4, %esp                          /* the error code (always 0) */
+	cld
+	call df_task
+	iret
+	jmp df_task_entry                      /* the next double fault starts here again */
+	.size df_task_entry, . - df_task_entry
+
+/*
+ * The NMI task: counts the NMI (nmi_task) and switches back; the
+ * interrupted task resumes exactly where it was, whatever its stack.
+ */
+	.globl nmi_task_entry
+	.type nmi_task_entry, @function
+nmi_task_entry:
+	cld
+	call nmi_task
+	iret
+	jmp nmi_task_entry
+	.size nmi_task_entry, . - nmi_task_entry
+
+	.globl df_resume
+	.type df_resume, @function
+df_resume:
+	pushl %esp
+	call df_resumed
+	addl $4, %esp
+	pushl %esp
+	call trap_dispatch
+	addl $4, %esp
+	jmp trap_return
+	.size df_resume, . - df_resume
+
+	.section .note.GNU-stack, "", @progbits
