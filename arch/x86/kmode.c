@@ -110,13 +110,7 @@ int kmode_syscall(struct trap_frame *tf)
 	unsigned gen = tls_generation;
 	uint32_t eip = tf->eip, esp = tf->user_esp, fl = tf->eflags;
 	uint32_t gs = tf->gs, fs = tf->fs, es = tf->es, ds = tf->ds;
-	p->tf = tf;
-	sti();
-	struct syscall_args a = { tf->eax, { tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp } };
-	tf->eax = (uint32_t)syscall_dispatch(&a);
-	if (p->sig_pending)
-		proc_signal_deliver(p, tf);
-	cli();
+	syscall_from_frame(p, tf);
 	sched_irq_exit();
 	/* Fast path: eflags and the return address are still where the
 	 * entry left them (esp - 8, esp - 4). */

@@ -6,6 +6,7 @@
  * trap_dispatch(frame).
  */
 #include <asm/desc.h>
+#include <asm/entry.h>
 
 #define TF_SIZE 76              /* sizeof(struct trap_frame) */
 #define TF_CS 60
@@ -44,19 +45,8 @@ trap_common:
 	jnz .Lsave
 	cmpl $0xC0000000, %esp
 	jb kmode_trap_entry
-.Lsave:	pushal
-	pushl %ds
-	pushl %es
-	pushl %fs
-	pushl %gs
-	movw $SEL_KDATA, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	/* The kernel never runs on the user's %fs/%gs: a TLS selector saved in a
-	 * kernel-to-kernel frame could name a GDT entry that an exec or a
-	 * switch has changed by the time the frame is popped. */
-	movw %ax, %fs
-	movw %ax, %gs
+.Lsave:
+	SAVE_FRAME_KERNEL_SEGMENTS
 	movl %esp, %eax
 	pushl %eax
 	cld

@@ -124,8 +124,16 @@ static void fpu_setup(void)
 
 /* ---- TLS: one GDT entry, loaded with the process ---- */
 
+/* What a process without TLS gets: present, ring-3 data, base 0, limit 0.
+ * Never a not-present entry: a saved frame holding the TLS selector (from
+ * before an exec, say) must always pop; a program that uses %gs without
+ * set_thread_area faults on the limit and gets SIGSEGV. */
+#define TLS_EMPTY_DESC 0x0040F20000000000ull
+
 void tls_load(uint64_t desc)
 {
+	if (!desc)
+		desc = TLS_EMPTY_DESC;
 	if (!gdt_base) {
 		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d;
 		__asm__ volatile("sgdt %0" : "=m"(d));
@@ -160,6 +168,13 @@ static void syscall_trap(struct trap_frame *tf)
 		tf->eax = (uint32_t)-ENOSYS;
 		return;
 	}
+	syscall_from_frame(p, tf);
+}
+
+/* Every entry path ends here: arguments from the saved registers, the one
+ * table, the result in %eax, pending signals before going back. */
+void syscall_from_frame(struct process *p, struct trap_frame *tf)
+{
 	p->tf = tf;
 	sti();
 	struct syscall_args a = { tf->eax, { tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi, tf->ebp } };

@@ -9,6 +9,7 @@
  * esp0, the sysenter entry because it builds the same frame there.
  */
 #include <asm/desc.h>
+#include <asm/entry.h>
 
 #define TF_SIZE 76              /* sizeof(struct trap_frame) */
 #define TF_EIP 56
@@ -68,19 +69,7 @@ sysenter_entry:
 	pushl $0                               /* eip: sysenter_dispatch fills it in */
 	pushl $0                               /* error code */
 	pushl $0x80                            /* vector */
-	pushal
-	pushl %ds
-	pushl %es
-	pushl %fs
-	pushl %gs
-	movw $SEL_KDATA, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	/* The kernel never runs on the user's %fs/%gs: a TLS selector saved in a
-	 * kernel-to-kernel frame could name a GDT entry that an exec or a
-	 * switch has changed by the time the frame is popped. */
-	movw %ax, %fs
-	movw %ax, %gs
+	SAVE_FRAME_KERNEL_SEGMENTS
 	movl %esp, %eax
 	pushl %eax
 	cld

@@ -147,6 +147,9 @@ void user_init(void);
 void user_traps_install(void);
 void user_enter(const struct trap_frame *tf, struct trap_frame *dst) __attribute__((noreturn));
 void tls_load(uint64_t desc);
+/* Runs the system call a saved frame describes (arch/x86/user.c). */
+struct trap_frame;
+void syscall_from_frame(struct process *p, struct trap_frame *tf);
 void fpu_init_state(uint8_t *area);
 void fpu_save(uint8_t *area);
 void fpu_restore(const uint8_t *area);
