@@ -33,7 +33,7 @@ trap_common:
 	pushl %es
 	pushl %fs
 	pushl %gs
-	movw $SEL_KDATA, %ax
+	movw kernel_ds_sel, %ax           /* SEL_KDATA; Xen's FLAT_RING1_DS under PV */
 	movw %ax, %ds
 	movw %ax, %es
 	movl %esp, %eax
@@ -50,5 +50,11 @@ trap_return:
 	popal
 	addl $8, %esp                  /* vector and error code */
 	iret
+
+	.data
+	.align 2
+	.globl kernel_ds_sel
+kernel_ds_sel:
+	.word SEL_KDATA
 
 	.section .note.GNU-stack, "", @progbits

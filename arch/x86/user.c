@@ -265,6 +265,12 @@ void user_traps_install(void)
 
 void user_init(void)
 {
+	/* Under Xen PV, user mode needs the TLS descriptor through
+	 * update_descriptor and per-process kernel L2 copies: not yet. */
+	if (!strcmp(platform->mmu.mode, "xen-pv")) {
+		printk("user: no ring-3 processes under Xen PV yet\n");
+		return;
+	}
 	fpu_setup();
 	struct cpuid_regs r;
 	cpuid(1, 0, &r);

@@ -20,6 +20,17 @@ struct platform_mmu_ops {
 	/* Page-table pages must be registered (and read-only) under Xen PV;
 	 * level: 1 page table, 2 page directory, 3 PDPT.  No-op elsewhere. */
 	void (*pin_table)(uint64_t table_phys, int level);
+	/* The pseudo-physical address an entry read back from a table names
+	 * (Xen PV tables hold machine addresses).  NULL: the address bits. */
+	uint64_t (*pte_to_phys)(uint64_t pte);
+	/* Between batch_begin and batch_end set_pte may queue its writes and
+	 * send them together (Xen PV: one mmu_update for many entries); the
+	 * entries must not be read back until batch_end.  NULL: no batching. */
+	void (*batch_begin)(void);
+	void (*batch_end)(void);
+	/* Which of NX and global pages the kernel may use, when the platform
+	 * (not the kernel) owns EFER and CR4.  NULL: the kernel enables them. */
+	void (*paging_features)(uint64_t *nx, uint64_t *global);
 };
 
 struct platform_ops {
@@ -29,6 +40,10 @@ struct platform_ops {
 	 * console, memory map.  late_init runs once memory management is up. */
 	void (*init)(struct boot_info *bi);
 	void (*late_init)(void);
+	/* Descriptor tables (GDT, IDT, TSS) where the kernel cannot load its
+	 * own (Xen PV: Xen's flat selectors and a trap table).  NULL: the
+	 * kernel's gdt_init and idt_init. */
+	void (*desc_init)(void);
 	/* The platform's own console; when set it replaces the early sinks
 	 * (COM1, debug port).  NULL: keep them. */
 	void (*console_write)(const char *s, size_t n);
