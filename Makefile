@@ -65,7 +65,7 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
 obj-$(CONFIG_PLATFORM_XEN) += boot/xen_pv_entry.o pv/xen_pv.o pv/xen_pv_mmu_core.o pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
          hypercall/xen_page.o drivers/xenfront/evtchn.o drivers/xenfront/evtchn_scan.o
 obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o pv/kvm_time.o hypercall/kvm_hypercall.o
-obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o
+obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o tests/kernel/test_xen_pv.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
          tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_sched.o tests/kernel/test_time.o \

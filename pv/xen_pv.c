@@ -32,6 +32,7 @@
 #include <asm/cpu.h>
 #include <pv/xen.h>
 #include <pv/xen_pv.h>
+#include <xenfront/evtchn.h>
 
 _Static_assert(sizeof(struct xen_pv_start_info32) == sizeof(start_info_t), "start_info layout");
 _Static_assert(sizeof(struct xpv_mmu_update) == sizeof(mmu_update_t), "mmu_update layout");
@@ -43,6 +44,7 @@ static uint32_t nr_pages;
 static const uint32_t *m2p = (const uint32_t *)MACH2PHYS_VIRT_START_PAE;
 static uint32_t m2p_entries = (MACH2PHYS_VIRT_END_PAE - MACH2PHYS_VIRT_START_PAE) / 4;
 struct xen_pv_stats xen_pv_stats;
+static uint64_t shared_info_ma;
 
 /* ---- hypercalls (counted) ---- */
 static long hc(unsigned nr, unsigned long a1, unsigned long a2, unsigned long a3,
@@ -297,8 +299,8 @@ static void pv_desc_init(void)
 /* ---- platform ---- */
 static void xen_pv_init(struct boot_info *bi)
 {
-	console_unregister(&early_sink);     /* the platform sink replaces it */
 	nr_pages = bi->xen_pv.nr_pages;
+	shared_info_ma = bi->xen_pv.shared_info_ma;
 	p2m = phys_to_virt(bi->xen_pv.mfn_list);
 	if (nr_pages > PT_BITMAP_PFNS)
 		panic("xen-pv: %u pages; at most %u supported", nr_pages, PT_BITMAP_PFNS);
@@ -334,9 +336,35 @@ static void xen_pv_init(struct boot_info *bi)
 static void xen_pv_late_init(void) {}
 static void xen_pv_irq_init(void) {}
 
+/*
+ * Events.  cli/sti do nothing for a ring-1 guest (Xen ignores them at
+ * IOPL 1): the kernel's interrupt flag is vcpu_info's evtchn_upcall_mask
+ * instead (asm/irqflags.h follows irq_pv_mask).  Xen masks events as it
+ * delivers an upcall and saves the old mask as the frame's EFLAGS.IF;
+ * trap_exit_pv restores it.  Idle is SCHEDOP_block, which unmasks and
+ * sleeps atomically (sti;hlt); amphi calls it with events masked and gets
+ * them masked back.
+ */
+static struct vcpu_info *vcpu0;
+extern void (*irq_pv_kick_fn)(void);
+
+/* Any hypercall returns through Xen's check for pending upcalls. */
+static void pv_kick(void)
+{
+	xen_pv_stats.hypercalls++;
+	xen_hypercall5(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+}
+
 static void xen_pv_idle(void)
 {
-	HYPERVISOR_sched_op(SCHEDOP_yield, 0);
+	if (!vcpu0) {
+		HYPERVISOR_sched_op(SCHEDOP_yield, 0);
+		return;
+	}
+	xen_pv_stats.hypercalls++;
+	HYPERVISOR_sched_op(SCHEDOP_block, 0);
+	vcpu0->evtchn_upcall_mask = 1;
+	__asm__ volatile("" ::: "memory");
 }
 
 static void xen_pv_test_exit(unsigned status)
@@ -370,9 +398,45 @@ static int xen_pv_self_test(char *msg, size_t len)
 uint64_t xen_pv_stats_mmu_calls(void) { return batch.hypercalls; }
 uint64_t xen_pv_stats_ptes(void) { return batch.queued; }
 
+/* The page the shared info is mapped over (its own frame is left unused). */
+static char shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+#define FAILSAFE_VECTOR 0xfe        /* no handler: dumped and reported */
+
 static void xen_pv_time_init(void)
 {
-	printk("xen-pv: no time source yet (events under PV are future work)\n");
+	uint64_t pte = (shared_info_ma & PTE_ADDR) | PTE_P | PTE_RW | PTE_A | PTE_D | pte_nx;
+	long rc = update_va((uintptr_t)shared_info_page, pte, UVMF_INVLPG | UVMF_LOCAL);
+	if (rc) {
+		printk("xen-pv: cannot map the shared info page (%ld): no time, no events\n", rc);
+		return;
+	}
+	struct shared_info *s = (struct shared_info *)shared_info_page;
+	s->vcpu_info[0].evtchn_upcall_mask = 1;
+	evtchn_init_pv(s);
+	rc = hc(__HYPERVISOR_set_callbacks, FLAT_RING1_CS,
+		(unsigned long)trap_stubs + XEN_CALLBACK_VECTOR * 16, FLAT_RING1_CS,
+		(unsigned long)trap_stubs + FAILSAFE_VECTOR * 16);
+	if (rc) {
+		printk("xen-pv: set_callbacks failed: %ld\n", rc);
+		return;
+	}
+	vcpu0 = &s->vcpu_info[0];
+	/* From here the kernel's interrupt flag is vcpu0's event mask. */
+	irq_pv_kick_fn = pv_kick;
+	irq_pv_pending = &vcpu0->evtchn_upcall_pending;
+	irq_pv_mask = &vcpu0->evtchn_upcall_mask;
+	printk("xen-pv: shared info (machine %#llx) at %p; event callback at vector %#x's stub, "
+	       "the event mask is the interrupt flag\n", (unsigned long long)shared_info_ma, (void *)s,
+	       XEN_CALLBACK_VECTOR);
+	if (xen_time_setup() == 0) {
+		platform_xen_pv.clock_ns = xen_clock_ns;
+		platform_xen_pv.timer_init = xen_timer_init;
+		platform_xen_pv.timer_arm = xen_timer_arm;
+		platform_xen_pv.wallclock_s = xen_wallclock_s;
+		platform_xen_pv.clock_name = "pvclock";
+		platform_xen_pv.timer_name = "xen-singleshot";
+		platform_xen_pv.irq_name = "evtchn-pv-callback";
+	}
 }
 
 static struct platform_ops platform_xen_pv = {
@@ -380,7 +444,8 @@ static struct platform_ops platform_xen_pv = {
 	.hypercall = "page",
 	.init = xen_pv_init,
 	.late_init = xen_pv_late_init,
-	.console_write = console_io_write,
+	/* console_io is registered by xen_pv_early, before boot_info exists. */
+	.console_write = 0,
 	.desc_init = pv_desc_init,
 	.irq_init = xen_pv_irq_init,
 	.idle = xen_pv_idle,

@@ -43,6 +43,8 @@ pte_t *paging_pte(uintptr_t va)
 	return &pt[pt_index(va)];
 }
 
+static int batching;   /* paging_init's direct-map batch is open */
+
 /* A fresh zeroed page table for kernel_pd[idx]. */
 static int add_page_table(unsigned idx)
 {
@@ -53,7 +55,7 @@ static int add_page_table(unsigned idx)
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	platform->mmu.pin_table(pa, 1);
 	platform->mmu.set_pte(&kernel_pd[idx], pa | PTE_P | PTE_RW);
-	if (platform->mmu.batch_end) {     /* the entry is read back at once */
+	if (batching) {                    /* the entry is read back at once */
 		platform->mmu.batch_end();
 		platform->mmu.batch_begin();
 	}
@@ -97,8 +99,10 @@ void paging_init(uint64_t lowmem_end)
 
 	/* Tables are filled while still on the boot mapping, then switched to.
 	 * The many entries of the direct map may go to the platform in batches. */
-	if (platform->mmu.batch_begin)
+	if (platform->mmu.batch_begin) {
 		platform->mmu.batch_begin();
+		batching = 1;
+	}
 	for (uint64_t pa = 0; pa < lowmem_end; pa += PAGE_SIZE) {
 		uintptr_t va = (uintptr_t)phys_to_virt(pa);
 		uint64_t flags = (va >= (uintptr_t)_text && va < (uintptr_t)_etext)
@@ -108,8 +112,10 @@ void paging_init(uint64_t lowmem_end)
 			      (unsigned long long)pa);
 		platform->mmu.set_pte(paging_pte(va), pa | flags);
 	}
-	if (platform->mmu.batch_end)
+	if (batching) {
 		platform->mmu.batch_end();
+		batching = 0;
+	}
 	/* The kmap slots' table exists from the start so kmap never allocates. */
 	if (add_page_table(pd_index(KMAP_BASE)) != 0)
 		panic("paging: out of memory for the kmap table");

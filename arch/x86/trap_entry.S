@@ -40,7 +40,13 @@ trap_common:
 	pushl %eax
 	cld
 	call trap_dispatch
+	cmpl $0, irq_pv_mask           /* Xen PV: the event mask back as the frame had it */
+	je 1f
+	leal 4(%esp), %eax
+	pushl %eax
+	call trap_exit_pv
 	addl $4, %esp
+1:	addl $4, %esp
 	.globl trap_return
 trap_return:
 	popl %gs
