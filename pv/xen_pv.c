@@ -367,6 +367,13 @@ static void xen_pv_idle(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+static void xen_pv_halt(void)
+{
+	struct sched_shutdown s = { .reason = SHUTDOWN_crash };
+	for (;;)
+		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
+}
+
 static void xen_pv_test_exit(unsigned status)
 {
 	outb(0xf4, (uint8_t)status);     /* QEMU isa-debug-exit; iopl is 1 */
@@ -451,6 +458,7 @@ static struct platform_ops platform_xen_pv = {
 	.idle = xen_pv_idle,
 	.power_off = xen_power_off,
 	.reboot = xen_reboot,
+	.halt = xen_pv_halt,
 	.test_exit = xen_pv_test_exit,
 	.self_test = xen_pv_self_test,
 	.time_init = xen_pv_time_init,

@@ -53,6 +53,9 @@ struct platform_ops {
 	void (*idle)(void);                                /* wait for an interrupt */
 	void (*power_off)(void) __attribute__((noreturn));
 	void (*reboot)(void) __attribute__((noreturn));
+	/* Stops for good after a panic.  NULL: cli;hlt (privileged under Xen
+	 * PV, where the platform reports a crash instead). */
+	void (*halt)(void);
 	/* Report a test's status to the test harness (QEMU isa-debug-exit). */
 	void (*test_exit)(unsigned status);
 	/* Checks the platform's own paravirtual set-up (for amphi.test=platform);
