@@ -553,6 +553,12 @@ struct process *proc_launch_init(const char *cmdline, int *errp)
 	char path[PATH_MAX_AMPHI];
 	struct exec_args ea;
 	int err;
+	if (!user_mode_ready) {
+		printk("proc: no user mode on platform %s: not starting init\n", platform->name);
+		if (errp)
+			*errp = -ENOSYS;
+		return 0;
+	}
 	if (!cmdline_get(cmdline, "amphi.init", path, sizeof(path)) || !path[0])
 		strlcpy(path, "/init", sizeof(path));
 	if ((err = exec_args_init(&ea)) != 0)

@@ -263,6 +263,8 @@ void user_traps_install(void)
 	trap_set_handler(0x80, syscall_trap);
 }
 
+int user_mode_ready;
+
 void user_init(void)
 {
 	/* Under Xen PV, user mode needs the TLS descriptor through
@@ -288,6 +290,7 @@ void user_init(void)
 	user_traps_install();
 	tls_load(0);
 	vm_init();
+	user_mode_ready = 1;
 	printk("user: ring 3 via iret, int $0x80%s, entry page at %#x, FPU %s\n",
 	       have_sysenter ? " and sysenter" : "", VSYSCALL_ADDR, have_fxsr ? "fxsave" : "none");
 }
