@@ -71,6 +71,8 @@ void sched_switch_hook(struct thread *prev, struct thread *next)
 	if (!np)
 		return;                  /* kernel threads run on any address space */
 	kernel_tss.esp0 = (uint32_t)next->stack + next->stack_size;
+	if (platform->set_kernel_stack)
+		platform->set_kernel_stack(kernel_tss.esp0);
 	vm_activate(np->vm);
 	tls_load(np->tls_desc);
 	if (np->fpu)
@@ -368,9 +370,9 @@ static void save_sc(struct sigcontext32 *sc, const struct trap_frame *tf, uint64
 
 static uint16_t user_sel(uint16_t s, int data_only)
 {
-	if (s == SEL_UDATA || (!data_only && (s == TLS_SEL || (s & ~3) == 0)))
+	if (s == user_ds_sel || (!data_only && (s == TLS_SEL || (s & ~3) == 0)))
 		return s;
-	return data_only ? SEL_UDATA : 0;
+	return data_only ? user_ds_sel : 0;
 }
 
 static void restore_sc(struct trap_frame *tf, const struct sigcontext32 *sc)
@@ -382,8 +384,8 @@ static void restore_sc(struct trap_frame *tf, const struct sigcontext32 *sc)
 	tf->edi = sc->edi; tf->esi = sc->esi; tf->ebp = sc->ebp; tf->user_esp = sc->esp;
 	tf->ebx = sc->ebx; tf->edx = sc->edx; tf->ecx = sc->ecx; tf->eax = sc->eax;
 	tf->eip = sc->eip;
-	tf->cs = SEL_UCODE;
-	tf->user_ss = SEL_UDATA;
+	tf->cs = user_cs_sel;
+	tf->user_ss = user_ds_sel;
 	tf->eflags = (tf->eflags & ~0x40DD5u) | (sc->eflags & 0x40DD5u) | 0x200u;
 }
 
@@ -422,9 +424,9 @@ static int setup_frame(struct process *p, struct trap_frame *tf, int sig, const 
 	tf->user_esp = sp;
 	tf->eip = ka->handler;
 	tf->eax = (uint32_t)sig;
-	tf->cs = SEL_UCODE;
-	tf->user_ss = SEL_UDATA;
-	tf->ds = tf->es = SEL_UDATA;
+	tf->cs = user_cs_sel;
+	tf->user_ss = user_ds_sel;
+	tf->ds = tf->es = user_ds_sel;
 	tf->eflags &= ~0x500u;               /* TF, DF */
 	return 0;
 }

@@ -109,6 +109,13 @@ static int is_leaf(uint32_t pfn)
 	return pfn < PT_BITMAP_PFNS && (leaf_bitmap[pfn / 32] >> (pfn % 32)) & 1;
 }
 
+/* Roots (L3) amphi has pinned. */
+static uint32_t pinned_bitmap[PT_BITMAP_PFNS / 32];
+static int is_pinned(uint32_t pfn)
+{
+	return pfn < PT_BITMAP_PFNS && (pinned_bitmap[pfn / 32] >> (pfn % 32)) & 1;
+}
+
 static int issue_mmu_update(struct xpv_mmu_update *req, unsigned n)
 {
 	unsigned done = 0;
@@ -217,32 +224,22 @@ static void pv_pin_table(uint64_t table_phys, int level)
 	if (level == 1 && pfn < PT_BITMAP_PFNS)
 		leaf_bitmap[pfn / 32] |= 1u << (pfn % 32);
 	make_pt(table_phys);
-	if (level == 3) {
+	if (level == 3 && !is_pinned(pfn)) {
 		uint32_t mfn = p2m[table_phys >> PAGE_SHIFT];
 		long rc = mmuext(MMUEXT_PIN_L3_TABLE, mfn);
 		if (rc)
 			panic("xen-pv: MMUEXT_PIN_L3_TABLE of %#llx (mfn %#x) failed: %ld",
 			      (unsigned long long)table_phys, mfn, rc);
+		pinned_bitmap[pfn / 32] |= 1u << (pfn % 32);
 	}
 }
 
-static uint64_t pinned_roots[8];
 static uint32_t bootstrap_l3_mfn;
 static void pv_load_root(uint64_t pdpt_phys)
 {
 	pv_sync();
-	int pinned = 0;
-	for (unsigned i = 0; i < 8; i++)
-		if (pinned_roots[i] == pdpt_phys + 1)
-			pinned = 1;
-	if (!pinned) {
+	if (!is_pinned((uint32_t)(pdpt_phys >> PAGE_SHIFT)))
 		pv_pin_table(pdpt_phys, 3);
-		for (unsigned i = 0; i < 8; i++)
-			if (!pinned_roots[i]) {
-				pinned_roots[i] = pdpt_phys + 1;
-				break;
-			}
-	}
 	long rc = mmuext(MMUEXT_NEW_BASEPTR, p2m[pdpt_phys >> PAGE_SHIFT]);
 	if (rc)
 		panic("xen-pv: MMUEXT_NEW_BASEPTR failed: %ld", rc);
@@ -257,6 +254,30 @@ static void pv_load_root(uint64_t pdpt_phys)
 	}
 }
 
+/* A table of an address space that is gone: unpin the root (which
+ * releases the tree below it), then map each frame writable again. */
+static void pv_unpin_table(uint64_t table_phys, int level)
+{
+	uint32_t pfn = (uint32_t)(table_phys >> PAGE_SHIFT);
+	pv_sync();
+	if (level == 3 && is_pinned(pfn)) {
+		long rc = mmuext(MMUEXT_UNPIN_TABLE, p2m[pfn]);
+		if (rc)
+			panic("xen-pv: MMUEXT_UNPIN_TABLE of %#llx failed: %ld",
+			      (unsigned long long)table_phys, rc);
+		pinned_bitmap[pfn / 32] &= ~(1u << (pfn % 32));
+	}
+	if (!is_pt(pfn))
+		return;
+	pt_bitmap[pfn / 32] &= ~(1u << (pfn % 32));
+	leaf_bitmap[pfn / 32] &= ~(1u << (pfn % 32));
+	uint64_t rw = ((uint64_t)p2m[pfn] << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_A | PTE_D | pte_nx;
+	long rc = update_va((uintptr_t)phys_to_virt(table_phys), rw, UVMF_INVLPG | UVMF_LOCAL);
+	if (rc)
+		panic("xen-pv: the former page table at %#llx cannot be made writable: %ld",
+		      (unsigned long long)table_phys, rc);
+}
+
 static void pv_paging_features(uint64_t *nx, uint64_t *global)
 {
 	/* Xen owns EFER and CR4: NX is on when the CPU has it (Xen runs with
@@ -265,7 +286,25 @@ static void pv_paging_features(uint64_t *nx, uint64_t *global)
 	*global = 0;
 }
 
-/* ---- descriptor tables: Xen's ---- */
+/* ---- descriptor tables: Xen's, plus a one-page GDT for the TLS entry ---- */
+static uint64_t pv_gdt[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
+#define PV_GDT_ENTRIES 16
+
+static void pv_set_gdt_entry(unsigned idx, uint64_t desc)
+{
+	uint64_t ma = machine_of(&pv_gdt[idx]);
+	xen_pv_stats.hypercalls++;
+	long rc = xen_hypercall5(__HYPERVISOR_update_descriptor, (uint32_t)ma, (uint32_t)(ma >> 32),
+				 (uint32_t)desc, (uint32_t)(desc >> 32), 0);
+	if (rc)
+		printk("xen-pv: update_descriptor(%u, %#llx) failed: %ld\n", idx,
+		       (unsigned long long)desc, rc);
+}
+
+static void pv_set_kernel_stack(uint32_t esp0)
+{
+	hc(__HYPERVISOR_stack_switch, FLAT_RING1_SS, esp0, 0, 0);
+}
 extern char trap_stubs[];
 extern uint16_t kernel_ds_sel;
 extern char kernel_stack_top[];
@@ -291,6 +330,15 @@ static void pv_desc_init(void)
 	if (rc)
 		panic("xen-pv: set_trap_table failed: %ld", rc);
 	kernel_ds_sel = FLAT_RING1_DS;
+	user_cs_sel = FLAT_RING3_CS;
+	user_ds_sel = FLAT_RING3_DS;
+	/* A GDT of our own, for the TLS entry (the flat selectors are Xen's,
+	 * above it): read-only, and kept so (marked like a page table). */
+	make_pt(virt_to_phys(pv_gdt));
+	unsigned long frame = p2m[virt_to_phys(pv_gdt) >> PAGE_SHIFT];
+	rc = hc(__HYPERVISOR_set_gdt, (unsigned long)&frame, PV_GDT_ENTRIES, 0, 0);
+	if (rc)
+		panic("xen-pv: set_gdt failed: %ld", rc);
 	rc = hc(__HYPERVISOR_stack_switch, FLAT_RING1_SS, (unsigned long)kernel_stack_top, 0, 0);
 	if (rc)
 		panic("xen-pv: stack_switch failed: %ld", rc);
@@ -459,6 +507,8 @@ static struct platform_ops platform_xen_pv = {
 	.power_off = xen_power_off,
 	.reboot = xen_reboot,
 	.halt = xen_pv_halt,
+	.set_kernel_stack = pv_set_kernel_stack,
+	.set_gdt_entry = pv_set_gdt_entry,
 	.test_exit = xen_pv_test_exit,
 	.self_test = xen_pv_self_test,
 	.time_init = xen_pv_time_init,
@@ -473,6 +523,8 @@ static struct platform_ops platform_xen_pv = {
 		.batch_begin = pv_batch_begin,
 		.batch_end = pv_batch_end,
 		.paging_features = pv_paging_features,
+		.unpin_table = pv_unpin_table,
+		.private_kernel_pd = 1,
 	},
 };
 

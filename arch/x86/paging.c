@@ -116,9 +116,14 @@ void paging_init(uint64_t lowmem_end)
 		platform->mmu.batch_end();
 		batching = 0;
 	}
-	/* The kmap slots' table exists from the start so kmap never allocates. */
-	if (add_page_table(pd_index(KMAP_BASE)) != 0)
-		panic("paging: out of memory for the kmap table");
+	/* The kmap slots' table exists from the start so kmap never allocates.
+	 * Where every address space has its own copy of the kernel PD, all
+	 * kernel tables are made now, so that the copies never go stale. */
+	uintptr_t tables_end = platform->mmu.private_kernel_pd ? KERNEL_PD_LIMIT
+							       : KMAP_BASE + 0x200000u;
+	for (uintptr_t va = KMAP_BASE; va < tables_end; va += 0x200000u)
+		if (!(kernel_pd[pd_index(va)] & PTE_P) && add_page_table(pd_index(va)) != 0)
+			panic("paging: out of memory for the kernel's page tables at %#x", (unsigned)va);
 
 	for (int i = 0; i < 3; i++) {
 		platform->mmu.pin_table(virt_to_phys(empty_pd[i]), 2);

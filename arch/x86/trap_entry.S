@@ -40,15 +40,15 @@ trap_common:
 	pushl %eax
 	cld
 	call trap_dispatch
-	cmpl $0, irq_pv_mask           /* Xen PV: the event mask back as the frame had it */
-	je 1f
-	leal 4(%esp), %eax
-	pushl %eax
-	call trap_exit_pv
 	addl $4, %esp
-1:	addl $4, %esp
 	.globl trap_return
 trap_return:
+	cmpl $0, irq_pv_mask           /* Xen PV: the event mask back as the frame has it */
+	je 1f
+	pushl %esp                     /* the frame */
+	call trap_exit_pv
+	addl $4, %esp
+1:
 	popl %gs
 	popl %fs
 	popl %es
@@ -62,5 +62,10 @@ trap_return:
 	.globl kernel_ds_sel
 kernel_ds_sel:
 	.word SEL_KDATA
+	.globl user_cs_sel, user_ds_sel     /* Xen PV: FLAT_RING3_CS/DS */
+user_cs_sel:
+	.word SEL_UCODE
+user_ds_sel:
+	.word SEL_UDATA
 
 	.section .note.GNU-stack, "", @progbits

@@ -71,7 +71,7 @@ void trap_dump(const struct trap_frame *tf)
 	       tf->eip, tf->cs & 0xffff, tf->eflags, read_cr2(), read_cr3());
 	printk("  eax=%08x ebx=%08x ecx=%08x edx=%08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
 	printk("  esi=%08x edi=%08x ebp=%08x esp=%08x\n", tf->esi, tf->edi, tf->ebp,
-	       (tf->cs & 3) ? tf->user_esp : (uint32_t)&tf->user_esp);
+	       (tf->cs & 3) == 3 ? tf->user_esp : (uint32_t)&tf->user_esp);
 	printk("  ds=%04x es=%04x fs=%04x gs=%04x\n", tf->ds & 0xffff, tf->es & 0xffff,
 	       tf->fs & 0xffff, tf->gs & 0xffff);
 }

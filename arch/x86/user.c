@@ -124,6 +124,14 @@ static void fpu_setup(void)
 
 void tls_load(uint64_t desc)
 {
+	if (platform->set_gdt_entry) {
+		static uint64_t loaded;
+		if (desc != loaded) {
+			platform->set_gdt_entry(TLS_GDT_INDEX, desc);
+			loaded = desc;
+		}
+		return;
+	}
 	if (!gdt_base) {
 		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d;
 		__asm__ volatile("sgdt %0" : "=m"(d));
@@ -137,9 +145,9 @@ void tls_load(uint64_t desc)
 void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp)
 {
 	memset(tf, 0, sizeof(*tf));
-	tf->cs = SEL_UCODE;
-	tf->user_ss = SEL_UDATA;
-	tf->ds = tf->es = SEL_UDATA;
+	tf->cs = user_cs_sel;
+	tf->user_ss = user_ds_sel;
+	tf->ds = tf->es = user_ds_sel;
 	tf->fs = tf->gs = 0;
 	tf->eflags = 0x202;
 	tf->eip = eip;
@@ -152,7 +160,7 @@ void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp)
 static void syscall_trap(struct trap_frame *tf)
 {
 	struct process *p = proc_current();
-	if (!p || !(tf->cs & 3)) {
+	if (!p || (tf->cs & 3) != 3) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;
 	}
@@ -210,7 +218,7 @@ static void user_fault(struct trap_frame *tf)
 {
 	uint32_t cr2 = tf->vector == X86_PF ? read_cr2() : 0;
 	struct process *p = proc_current();
-	if (!(tf->cs & 3)) {
+	if ((tf->cs & 3) != 3) {     /* ring 0, or ring 1 under Xen PV */
 		uint32_t fix = tf->vector == X86_PF ? uaccess_fixup(tf->eip) : 0;
 		if (!fix) {
 			kernel_fallback(tf);
@@ -267,12 +275,6 @@ int user_mode_ready;
 
 void user_init(void)
 {
-	/* Under Xen PV, user mode needs the TLS descriptor through
-	 * update_descriptor and per-process kernel L2 copies: not yet. */
-	if (!strcmp(platform->mmu.mode, "xen-pv")) {
-		printk("user: no ring-3 processes under Xen PV yet\n");
-		return;
-	}
 	fpu_setup();
 	struct cpuid_regs r;
 	cpuid(1, 0, &r);

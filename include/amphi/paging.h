@@ -33,6 +33,10 @@ extern uint64_t pte_global;     /* PTE_G when the CPU supports it, else 0 */
 #define pte_phys(pte) (platform->mmu.pte_to_phys ? platform->mmu.pte_to_phys(pte) \
 					       : (uint64_t)((pte) & PTE_ADDR))
 
+/* An entry read back, with its address made physical again (what set_pte
+ * takes); entries that are not present pass unchanged. */
+#define pte_pseudo(pte) (((pte) & PTE_P) ? (pte_phys(pte) | ((pte) & ~PTE_ADDR)) : (pte))
+
 /* Builds the kernel's page tables for [0, lowmem_end) and switches to them. */
 void paging_init(uint64_t lowmem_end);
 /* Maps one 4 KiB kernel page; returns 0, or -1 when no frame is left for a table. */

@@ -31,6 +31,13 @@ struct platform_mmu_ops {
 	/* Which of NX and global pages the kernel may use, when the platform
 	 * (not the kernel) owns EFER and CR4.  NULL: the kernel enables them. */
 	void (*paging_features)(uint64_t *nx, uint64_t *global);
+	/* A table frame goes back to being an ordinary page (after its
+	 * address space is gone; level 3 also unpins).  NULL: nothing to do. */
+	void (*unpin_table)(uint64_t table_phys, int level);
+	/* The kernel's page directory may not be shared between roots (Xen PV
+	 * PAE): each address space gets a copy, and the kernel makes all its
+	 * own page tables at boot so that the copies never go stale. */
+	int private_kernel_pd;
 };
 
 struct platform_ops {
@@ -56,6 +63,12 @@ struct platform_ops {
 	/* Stops for good after a panic.  NULL: cli;hlt (privileged under Xen
 	 * PV, where the platform reports a crash instead). */
 	void (*halt)(void);
+	/* The stack ring 0 (ring 1 under Xen PV) runs on when user mode traps;
+	 * NULL: the TSS's esp0 is enough. */
+	void (*set_kernel_stack)(uint32_t esp0);
+	/* Writes GDT entry idx (the TLS descriptor) where the kernel cannot
+	 * write its GDT itself.  NULL: the kernel's own GDT. */
+	void (*set_gdt_entry)(unsigned idx, uint64_t desc);
 	/* Report a test's status to the test harness (QEMU isa-debug-exit). */
 	void (*test_exit)(unsigned status);
 	/* Checks the platform's own paravirtual set-up (for amphi.test=platform);

@@ -26,6 +26,8 @@ struct tss {
 } __attribute__((packed));
 
 extern struct tss kernel_tss;
+/* The selectors in use: SEL_* natively, Xen's flat ones under PV. */
+extern uint16_t kernel_ds_sel, user_cs_sel, user_ds_sel;
 void gdt_init(void);
 void idt_init(void);
 #endif
