@@ -73,6 +73,15 @@ static void console_io_write(const char *s, size_t n)
 	HYPERVISOR_console_io(CONSOLEIO_write, (unsigned)n, s);
 }
 
+/* Xen owns the serial line (dom0's port reads of it give all ones):
+ * input comes through console_io too. */
+static int console_io_getc(void)
+{
+	char c;
+	long n = HYPERVISOR_console_io(CONSOLEIO_read, 1, &c);
+	return n == 1 ? (unsigned char)c : -1;
+}
+
 /* ---- early: before struct boot_info exists ---- */
 static struct console_sink early_sink = { "xen-console_io", console_io_write, 0 };
 
@@ -501,6 +510,7 @@ static struct platform_ops platform_xen_pv = {
 	.late_init = xen_pv_late_init,
 	/* console_io is registered by xen_pv_early, before boot_info exists. */
 	.console_write = 0,
+	.console_getc = console_io_getc,
 	.desc_init = pv_desc_init,
 	.irq_init = xen_pv_irq_init,
 	.idle = xen_pv_idle,

@@ -54,6 +54,8 @@ struct platform_ops {
 	/* The platform's own console; when set it replaces the early sinks
 	 * (COM1, debug port).  NULL: keep them. */
 	void (*console_write)(const char *s, size_t n);
+	/* Console input, -1 when nothing waits.  NULL: COM1. */
+	int (*console_getc)(void);
 	/* Interrupt controllers into a known state (legacy PIC remapped and
 	 * masked natively). */
 	void (*irq_init)(void);
