@@ -178,6 +178,18 @@ static void flush(struct vm_space *vm, uint32_t va)
 		platform->mmu.flush_page(va);
 }
 
+/* vm_clone's copy loop may hand its many entries to the platform in
+ * batches (Xen PV: one mmu_update per 128); a directory entry must be
+ * readable at once, so the batch is pushed out after one is written. */
+static int batching;
+static void batch_sync(void)
+{
+	if (batching) {
+		platform->mmu.batch_end();
+		platform->mmu.batch_begin();
+	}
+}
+
 static pte_t *pte_lookup(struct vm_space *vm, uint32_t va, int alloc)
 {
 	if (va >= USER_TOP)
@@ -193,6 +205,7 @@ static pte_t *pte_lookup(struct vm_space *vm, uint32_t va, int alloc)
 		uint64_t pa = (uint64_t)p << PAGE_SHIFT;
 		platform->mmu.pin_table(pa, 1);
 		platform->mmu.set_pte(&pd[i], pa | PDE_USER);
+		batch_sync();
 	}
 	pte_t *pt = phys_to_virt(pte_phys(pd[i]));
 	return &pt[(va >> 12) & 511];
@@ -359,6 +372,10 @@ struct vm_space *vm_clone(struct vm_space *src)
 		*tail = n;
 		tail = &n->next;
 	}
+	if (platform->mmu.batch_begin) {
+		platform->mmu.batch_begin();
+		batching = 1;
+	}
 	for (int i = 0; i < 3; i++) {
 		for (unsigned j = 0; j < 512; j++) {
 			pte_t pde = src->pd[i][j];
@@ -383,10 +400,18 @@ struct vm_space *vm_clone(struct vm_space *src)
 			}
 		}
 	}
+	if (batching) {
+		platform->mmu.batch_end();
+		batching = 0;
+	}
 	if (src == active)
 		platform->mmu.flush_all();
 	return vm;
 fail:
+	if (batching) {
+		platform->mmu.batch_end();
+		batching = 0;
+	}
 	if (src == active)
 		platform->mmu.flush_all();
 	vm_free(vm);

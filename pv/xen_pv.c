@@ -431,8 +431,22 @@ static void xen_pv_halt(void)
 		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 }
 
+static void print_stats(void)
+{
+	printk("xen-pv: %llu hypercalls in all; %llu page-table entries in %llu mmu_update calls\n",
+	       (unsigned long long)xen_pv_stats.hypercalls, (unsigned long long)batch.queued,
+	       (unsigned long long)batch.hypercalls);
+}
+
+static __attribute__((noreturn)) void xen_pv_power_off(void)
+{
+	print_stats();
+	xen_power_off();
+}
+
 static void xen_pv_test_exit(unsigned status)
 {
+	print_stats();
 	outb(0xf4, (uint8_t)status);     /* QEMU isa-debug-exit; iopl is 1 */
 }
 
@@ -514,7 +528,7 @@ static struct platform_ops platform_xen_pv = {
 	.desc_init = pv_desc_init,
 	.irq_init = xen_pv_irq_init,
 	.idle = xen_pv_idle,
-	.power_off = xen_power_off,
+	.power_off = xen_pv_power_off,
 	.reboot = xen_reboot,
 	.halt = xen_pv_halt,
 	.set_kernel_stack = pv_set_kernel_stack,
