@@ -52,7 +52,7 @@ include/generated/autoconf.h: .config Kconfig | $(DEPS_STAMP)
 # ---- kernel objects (platform code is chosen at boot; Kconfig only decides
 #      which platforms are built in) ----
 obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
-         boot/bootinfo_common.o boot/bootinfo_bios.o boot/bootinfo_multiboot.o boot/bootinfo_pvh.o \
+         boot/bootinfo_common.o boot/bootinfo_bios.o boot/bootinfo_multiboot.o boot/bootinfo_pvh.o boot/bootinfo_xen_pv.o \
          arch/x86/gdt.o arch/x86/idt.o arch/x86/traps.o arch/x86/trap_entry.o \
          arch/x86/paging.o arch/x86/cpu.o arch/x86/setjmp.o arch/x86/pic.o \
          kernel/main.o kernel/printk.o kernel/console.o kernel/panic.o \
@@ -63,10 +63,10 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          pv/platform.o pv/native.o \
          hypercall/detect.o hypercall/cpuid_scan.o
 
-obj-$(CONFIG_PLATFORM_XEN) += pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
+obj-$(CONFIG_PLATFORM_XEN) += boot/xen_pv_entry.o pv/xen_pv.o pv/xen_pv_mmu_core.o pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
          hypercall/xen_page.o drivers/xenfront/evtchn.o drivers/xenfront/evtchn_scan.o
 obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o pv/kvm_time.o hypercall/kvm_hypercall.o
-obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o
+obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o tests/kernel/test_xen_pv.o
 obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frames.o \
          tests/kernel/test_paging.o tests/kernel/test_traps.o tests/kernel/test_heap.o \
          tests/kernel/test_boot.o tests/kernel/test_platform.o tests/kernel/test_sched.o tests/kernel/test_time.o \

@@ -22,6 +22,22 @@ static const void *boot_phys_reader(uint64_t pa, size_t len)
 	return phys_to_virt(pa);
 }
 
+#ifdef CONFIG_PLATFORM_XEN
+#include <pv/xen_pv.h>
+/* The Xen PV entry (boot/xen_pv_entry.S): already paged, at the linked
+ * addresses, in ring 1; start_info is a virtual address. */
+void xen_pv_boot_main(const void *start_info);
+void xen_pv_boot_main(const void *start_info)
+{
+	xen_pv_early(start_info);      /* console_io, IOPL: before any printk */
+	uint32_t si_pa = (uint32_t)virt_to_phys(start_info);
+	const char *err = bootinfo_from_xen_pv(&boot_info, si_pa, KERNEL_VBASE, boot_phys_reader);
+	if (err)
+		panic("boot: %s (start info at %p)", err, start_info);
+	kmain(&boot_info);
+}
+#endif
+
 void boot_main(uint32_t kind, uint32_t info_pa);
 void boot_main(uint32_t kind, uint32_t info_pa)
 {

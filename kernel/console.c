@@ -1,6 +1,7 @@
 /* The console sink list and printk. */
 #include <amphi/console.h>
 #include <amphi/printk.h>
+#include <amphi/platform.h>
 
 static struct console_sink *sinks;
 
@@ -30,6 +31,8 @@ void console_write(const char *s, size_t n)
 
 int console_getc(void)
 {
+	if (platform && platform->console_getc)
+		return platform->console_getc();
 	return uart_getc();
 }
 

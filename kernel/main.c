@@ -31,10 +31,16 @@ void kmain(struct boot_info *bi)
 	/* Under a test, a failure anywhere in bring-up must still end in a
 	 * result line and an exit status, not a silent halt. */
 	test_running = cmdline_has(bi->cmdline, "amphi.test");
-	gdt_init();
-	idt_init();
 	cpu_init();
 	platform_select(bi);      /* may fill in the memory map (Xen PVH v0) */
+	/* lgdt/lidt are privileged under Xen PV: the platform may set up
+	 * descriptor tables its own way. */
+	if (platform->desc_init)
+		platform->desc_init();
+	else {
+		gdt_init();
+		idt_init();
+	}
 	platform->irq_init();
 
 	int n = memmap_sanitize(bi->mem, bi->nr_mem, BOOT_MEMMAP_MAX);

@@ -21,6 +21,8 @@ void panic(const char *fmt, ...)
 		test_finish(TEST_ERROR, why);
 	}
 	printk("System halted.\n");
+	if (platform && platform->halt)
+		platform->halt();
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }

@@ -70,8 +70,11 @@ void sched_switch_hook(struct thread *prev, struct thread *next)
 	current_proc = np;
 	/* esp0 is always the running thread's stack top: a ring-0 frame there
 	 * is a kernel-mode program's (tf_user, trap_entry.S). */
-	if (next->stack)
+	if (next->stack) {
 		kernel_tss.esp0 = (uint32_t)next->stack + next->stack_size;
+		if (platform->set_kernel_stack)      /* Xen PV: stack_switch */
+			platform->set_kernel_stack(kernel_tss.esp0);
+	}
 	if (!np)
 		return;                  /* kernel threads run on any address space */
 	vm_activate(np->vm);
@@ -371,9 +374,9 @@ static void save_sc(struct sigcontext32 *sc, const struct trap_frame *tf, uint64
 
 static uint16_t user_sel(uint16_t s, int data_only)
 {
-	if (s == SEL_UDATA || (!data_only && (s == TLS_SEL || (s & ~3) == 0)))
+	if (s == user_ds_sel || (!data_only && (s == TLS_SEL || (s & ~3) == 0)))
 		return s;
-	return data_only ? SEL_UDATA : 0;
+	return data_only ? user_ds_sel : 0;
 }
 
 static void restore_sc(struct process *p, struct trap_frame *tf, const struct sigcontext32 *sc)
@@ -385,8 +388,8 @@ static void restore_sc(struct process *p, struct trap_frame *tf, const struct si
 	tf->edi = sc->edi; tf->esi = sc->esi; tf->ebp = sc->ebp; tf->user_esp = sc->esp;
 	tf->ebx = sc->ebx; tf->edx = sc->edx; tf->ecx = sc->ecx; tf->eax = sc->eax;
 	tf->eip = sc->eip;
-	tf->cs = p->kmode ? SEL_KCODE : SEL_UCODE;
-	tf->user_ss = p->kmode ? SEL_KDATA : SEL_UDATA;
+	tf->cs = prog_cs_sel(p->kmode);
+	tf->user_ss = prog_ds_sel(p->kmode);
 	if (p->kmode)
 		tf->es = tf->ds = SEL_KDATA;
 	tf->eflags = (tf->eflags & ~0x40DD5u) | (sc->eflags & 0x40DD5u) | 0x200u;
@@ -427,9 +430,9 @@ static int setup_frame(struct process *p, struct trap_frame *tf, int sig, const 
 	tf->user_esp = sp;
 	tf->eip = ka->handler;
 	tf->eax = (uint32_t)sig;
-	tf->cs = p->kmode ? SEL_KCODE : SEL_UCODE;
-	tf->user_ss = p->kmode ? SEL_KDATA : SEL_UDATA;
-	tf->ds = tf->es = p->kmode ? SEL_KDATA : SEL_UDATA;
+	tf->cs = prog_cs_sel(p->kmode);
+	tf->user_ss = prog_ds_sel(p->kmode);
+	tf->ds = tf->es = prog_ds_sel(p->kmode);
 	tf->eflags &= ~0x500u;               /* TF, DF */
 	return 0;
 }
@@ -563,6 +566,12 @@ struct process *proc_launch_init(const char *cmdline, int *errp)
 	char path[PATH_MAX_AMPHI];
 	struct exec_args ea;
 	int err;
+	if (!user_mode_ready) {
+		printk("proc: no user mode on platform %s: not starting init\n", platform->name);
+		if (errp)
+			*errp = -ENOSYS;
+		return 0;
+	}
 	if (!cmdline_get(cmdline, "amphi.init", path, sizeof(path)) || !path[0])
 		strlcpy(path, "/init", sizeof(path));
 	if ((err = exec_args_init(&ea)) != 0)

@@ -5,6 +5,7 @@
  * run queue and the switching itself are in kernel/sched.c.
  */
 #include <amphi/sched.h>
+#include <asm/cpu.h>
 #include <amphi/spinlock.h>
 #include <amphi/heap.h>
 #include <amphi/string.h>
@@ -137,7 +138,7 @@ void thread_start(void)
 {
 	sched_finish_switch();
 	spin_unlock(&sched_lock);
-	__asm__ volatile("sti" ::: "memory");
+	sti();
 	struct thread *t = thread_current();
 	t->fn(t->arg);
 	thread_exit();

@@ -30,7 +30,7 @@ static int kheap_grow(struct heap *h, uintptr_t new_end)
 undo:
 	while (va > h->end) {
 		va -= PAGE_SIZE;
-		frame_free((pfn_t)(*paging_pte(va) >> PAGE_SHIFT));
+		frame_free((pfn_t)(pte_phys(*paging_pte(va)) >> PAGE_SHIFT));
 		paging_unmap(va);
 	}
 	return -1;

@@ -70,6 +70,14 @@ static int zero_frame(pfn_t p)
 	return 0;
 }
 
+/* A table frame back to the allocator, an ordinary page again. */
+static void table_free(uint64_t pa, int level)
+{
+	if (level && platform->mmu.unpin_table)
+		platform->mmu.unpin_table(pa, level);
+	vframe_free((pfn_t)(pa >> PAGE_SHIFT));
+}
+
 static pfn_t table_alloc(void)
 {
 	pfn_t p = vframe_alloc(FRAME_LOW);
@@ -171,6 +179,18 @@ static void flush(struct vm_space *vm, uint32_t va)
 		platform->mmu.flush_page(va);
 }
 
+/* vm_clone's copy loop may hand its many entries to the platform in
+ * batches (Xen PV: one mmu_update per 128); a directory entry must be
+ * readable at once, so the batch is pushed out after one is written. */
+static int batching;
+static void batch_sync(void)
+{
+	if (batching) {
+		platform->mmu.batch_end();
+		platform->mmu.batch_begin();
+	}
+}
+
 static pte_t *pte_lookup(struct vm_space *vm, uint32_t va, int alloc)
 {
 	if (va >= USER_TOP)
@@ -186,8 +206,9 @@ static pte_t *pte_lookup(struct vm_space *vm, uint32_t va, int alloc)
 		uint64_t pa = (uint64_t)p << PAGE_SHIFT;
 		platform->mmu.pin_table(pa, 1);
 		platform->mmu.set_pte(&pd[i], pa | PDE_USER);
+		batch_sync();
 	}
-	pte_t *pt = phys_to_virt(pd[i] & PTE_ADDR);
+	pte_t *pt = phys_to_virt(pte_phys(pd[i]));
 	return &pt[(va >> 12) & 511];
 }
 
@@ -215,7 +236,7 @@ static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 		pte_t v = *pte;
 		if ((v & PTE_P) && !(v & PTE_SPECIAL)) {
 			set_pte(vm, pte, va, 0);
-			frame_ref_put((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT));
+			frame_ref_put((pfn_t)(pte_phys(v) >> PAGE_SHIFT));
 			vm->nr_pages--;
 		}
 		va += PAGE_SIZE;
@@ -270,7 +291,22 @@ struct vm_space *vm_new(void)
 		platform->mmu.set_pte(&vm->pdpt[i], virt_to_phys(vm->pd[i]) | PTE_P);
 	}
 	const uint64_t *kpdpt = phys_to_virt(paging_root_phys());
-	platform->mmu.set_pte(&vm->pdpt[3], kpdpt[3]);
+	if (platform->mmu.private_kernel_pd) {
+		/* A copy of the kernel's entries below the hypervisor hole (raw:
+		 * the page is not a table yet); Xen fills in its own. */
+		pfn_t k = table_alloc();
+		if (k == PFN_NONE) {
+			vm_free(vm);
+			return 0;
+		}
+		vm->pd_kernel = phys_to_virt((uint64_t)k << PAGE_SHIFT);
+		memcpy(vm->pd_kernel, phys_to_virt(pte_phys(kpdpt[3])),
+		       ((KERNEL_PD_LIMIT - KERNEL_VBASE) >> 21) * sizeof(uint64_t));
+		platform->mmu.pin_table((uint64_t)k << PAGE_SHIFT, 2);
+		platform->mmu.set_pte(&vm->pdpt[3], ((uint64_t)k << PAGE_SHIFT) | PTE_P);
+	} else {
+		platform->mmu.set_pte(&vm->pdpt[3], kpdpt[3]);
+	}
 	/* The entry page: shared by all, never counted. */
 	if (vsyscall_pfn != PFN_NONE) {
 		pte_t *pte = pte_lookup(vm, VSYSCALL_ADDR, 1);
@@ -292,6 +328,9 @@ void vm_free(struct vm_space *vm)
 		return;
 	if (vm == active)
 		vm_activate(0);
+	/* Xen PV: unpinning the root first releases the whole tree. */
+	if (platform->mmu.unpin_table)
+		platform->mmu.unpin_table(vm->pdpt_phys, 3);
 	for (int i = 0; i < 3; i++) {
 		if (!vm->pd[i])
 			continue;
@@ -299,14 +338,16 @@ void vm_free(struct vm_space *vm)
 			pte_t pde = vm->pd[i][j];
 			if (!(pde & PTE_P))
 				continue;
-			pte_t *pt = phys_to_virt(pde & PTE_ADDR);
+			pte_t *pt = phys_to_virt(pte_phys(pde));
 			for (unsigned k = 0; k < 512; k++)
 				if ((pt[k] & PTE_P) && !(pt[k] & PTE_SPECIAL))
-					frame_ref_put((pfn_t)((pt[k] & PTE_ADDR) >> PAGE_SHIFT));
-			vframe_free((pfn_t)((pde & PTE_ADDR) >> PAGE_SHIFT));
+					frame_ref_put((pfn_t)(pte_phys(pt[k]) >> PAGE_SHIFT));
+			table_free(pte_phys(pde), 1);
 		}
-		vframe_free((pfn_t)(virt_to_phys(vm->pd[i]) >> PAGE_SHIFT));
+		table_free(virt_to_phys(vm->pd[i]), 2);
 	}
+	if (vm->pd_kernel)
+		table_free(virt_to_phys(vm->pd_kernel), 2);
 	vframe_free((pfn_t)(vm->pdpt_phys >> PAGE_SHIFT));
 	while (vm->areas) {
 		struct vm_area *a = vm->areas;
@@ -335,14 +376,18 @@ struct vm_space *vm_clone(struct vm_space *src)
 		*tail = n;
 		tail = &n->next;
 	}
+	if (platform->mmu.batch_begin) {
+		platform->mmu.batch_begin();
+		batching = 1;
+	}
 	for (int i = 0; i < 3; i++) {
 		for (unsigned j = 0; j < 512; j++) {
 			pte_t pde = src->pd[i][j];
 			if (!(pde & PTE_P))
 				continue;
-			pte_t *spt = phys_to_virt(pde & PTE_ADDR);
+			pte_t *spt = phys_to_virt(pte_phys(pde));
 			for (unsigned k = 0; k < 512; k++) {
-				pte_t v = spt[k];
+				pte_t v = pte_pseudo(spt[k]);
 				if (!(v & PTE_P) || (v & PTE_SPECIAL))
 					continue;
 				uint32_t va = ((uint32_t)i << 30) | (j << 21) | (k << 12);
@@ -359,10 +404,18 @@ struct vm_space *vm_clone(struct vm_space *src)
 			}
 		}
 	}
+	if (batching) {
+		platform->mmu.batch_end();
+		batching = 0;
+	}
 	if (src == active)
 		platform->mmu.flush_all();
 	return vm;
 fail:
+	if (batching) {
+		platform->mmu.batch_end();
+		batching = 0;
+	}
 	if (src == active)
 		platform->mmu.flush_all();
 	vm_free(vm);
@@ -485,7 +538,7 @@ int vm_protect(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot)
 			if (!pte || !(*pte & PTE_P) || (*pte & PTE_SPECIAL))
 				continue;
 			pte_t old = *pte;
-			pte_t v = (old & (PTE_ADDR | PTE_COW)) | pte_flags(prot);
+			pte_t v = pte_phys(old) | (old & PTE_COW) | pte_flags(prot);
 			if ((prot & VM_WRITE) && !(old & PTE_RW) && !(a->flags & VM_SHARED)) {
 				v &= ~PTE_RW;        /* the write fault decides: copy or take over */
 				v |= PTE_COW;
@@ -568,7 +621,7 @@ static int map_zero(struct vm_space *vm, pte_t *pte, uint32_t va, uint32_t prot)
 /* Resolves a write to a present copy-on-write page. */
 static int break_cow(struct vm_space *vm, pte_t *pte, uint32_t va, uint32_t prot)
 {
-	pte_t v = *pte;
+	pte_t v = pte_pseudo(*pte);
 	pfn_t old = (pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT);
 	if (frame_ref_count(old) == 1) {
 		set_pte(vm, pte, va, (v & PTE_ADDR) | pte_flags(prot));
@@ -647,7 +700,7 @@ static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
 		r = break_cow(vm, pte, va & PAGE_MASK, a->prot);
 	if (r)
 		return r;
-	*out = (pfn_t)((*pte & PTE_ADDR) >> PAGE_SHIFT);
+	*out = (pfn_t)(pte_phys(*pte) >> PAGE_SHIFT);
 	return 0;
 }
 

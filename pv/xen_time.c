@@ -74,7 +74,9 @@ uint64_t xen_wallclock_s(void)
 /* Returns 0 when Xen time is up; the platform falls back to native time otherwise. */
 int xen_time_setup(void)
 {
-	if (evtchn_init() != 0)
+	/* Under Xen PV the platform has mapped the shared info already. */
+	int pv = xen_shared_info != 0;
+	if (!pv && evtchn_init() != 0)
 		return -1;
 	boot_ns = xen_system_ns();
 	/* Tickless: no periodic VIRQ_TIMER, only the one-shots we ask for. */
@@ -84,8 +86,15 @@ int xen_time_setup(void)
 		printk("xen: cannot bind VIRQ_TIMER: %d\n", timer_port);
 		return -1;
 	}
-	tsc_init();     /* the rate, for cycle counts; pvclock itself needs none */
 	const struct vcpu_time_info *ti = &xen_shared_info->vcpu_info[0].time;
+	/* The rate, for cycle counts; pvclock itself needs none.  Under PV the
+	 * CPUID leaves are the machine's: take it from pvclock's own scale
+	 * (ns = (tsc << shift) * mul >> 32). */
+	if ((pv || tsc_init() != 0) && ti->tsc_to_system_mul) {
+		uint64_t khz = (1000000ull << 32) / ti->tsc_to_system_mul;
+		khz = ti->tsc_shift >= 0 ? khz >> ti->tsc_shift : khz << -ti->tsc_shift;
+		tsc_init_khz((uint32_t)khz, "pvclock-scale");
+	}
 	printk("xen: pvclock at Xen time %llu ns (mul %u shift %d%s), VIRQ_TIMER on port %d\n",
 	       (unsigned long long)boot_ns, ti->tsc_to_system_mul, ti->tsc_shift,
 	       (ti->flags & XEN_PVCLOCK_TSC_STABLE_BIT) ? ", TSC stable" : "", timer_port);

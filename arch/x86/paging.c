@@ -17,7 +17,8 @@
 
 uint64_t pte_nx, pte_global;
 
-static uint64_t kernel_pdpt[4] __attribute__((aligned(32)));
+/* A page of its own: under Xen PV the root is a pinned, read-only page. */
+static uint64_t kernel_pdpt[512] __attribute__((aligned(4096)));
 static pte_t kernel_pd[512] __attribute__((aligned(4096)));
 static pte_t empty_pd[3][512] __attribute__((aligned(4096)));
 
@@ -38,9 +39,11 @@ pte_t *paging_pte(uintptr_t va)
 	pte_t pde = kernel_pd[pd_index(va)];
 	if (!(pde & PTE_P))
 		return 0;
-	pte_t *pt = phys_to_virt(pde & PTE_ADDR);
+	pte_t *pt = phys_to_virt(pte_phys(pde));
 	return &pt[pt_index(va)];
 }
+
+static int batching;   /* paging_init's direct-map batch is open */
 
 /* A fresh zeroed page table for kernel_pd[idx]. */
 static int add_page_table(unsigned idx)
@@ -52,6 +55,10 @@ static int add_page_table(unsigned idx)
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	platform->mmu.pin_table(pa, 1);
 	platform->mmu.set_pte(&kernel_pd[idx], pa | PTE_P | PTE_RW);
+	if (batching) {                    /* the entry is read back at once */
+		platform->mmu.batch_end();
+		platform->mmu.batch_begin();
+	}
 	return 0;
 }
 
@@ -77,16 +84,25 @@ void paging_unmap(uintptr_t va)
 
 void paging_init(uint64_t lowmem_end)
 {
-	if (cpu_has_nx) {
-		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-		pte_nx = PTE_NX;
-	}
-	if (cpu_has_pge) {
-		write_cr4(read_cr4() | CR4_PGE);
-		pte_global = PTE_G;
+	if (platform->mmu.paging_features) {
+		platform->mmu.paging_features(&pte_nx, &pte_global);
+	} else {
+		if (cpu_has_nx) {
+			wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+			pte_nx = PTE_NX;
+		}
+		if (cpu_has_pge) {
+			write_cr4(read_cr4() | CR4_PGE);
+			pte_global = PTE_G;
+		}
 	}
 
-	/* Tables are filled while still on the boot mapping, then switched to. */
+	/* Tables are filled while still on the boot mapping, then switched to.
+	 * The many entries of the direct map may go to the platform in batches. */
+	if (platform->mmu.batch_begin) {
+		platform->mmu.batch_begin();
+		batching = 1;
+	}
 	for (uint64_t pa = 0; pa < lowmem_end; pa += PAGE_SIZE) {
 		uintptr_t va = (uintptr_t)phys_to_virt(pa);
 		uint64_t flags = (va >= (uintptr_t)_text && va < (uintptr_t)_etext)
@@ -96,14 +112,25 @@ void paging_init(uint64_t lowmem_end)
 			      (unsigned long long)pa);
 		platform->mmu.set_pte(paging_pte(va), pa | flags);
 	}
-	/* The kmap slots' table exists from the start so kmap never allocates. */
-	if (add_page_table(pd_index(KMAP_BASE)) != 0)
-		panic("paging: out of memory for the kmap table");
+	if (batching) {
+		platform->mmu.batch_end();
+		batching = 0;
+	}
+	/* The kmap slots' table exists from the start so kmap never allocates.
+	 * Where every address space has its own copy of the kernel PD, all
+	 * kernel tables are made now, so that the copies never go stale. */
+	uintptr_t tables_end = platform->mmu.private_kernel_pd ? KERNEL_PD_LIMIT
+							       : KMAP_BASE + 0x200000u;
+	for (uintptr_t va = KMAP_BASE; va < tables_end; va += 0x200000u)
+		if (!(kernel_pd[pd_index(va)] & PTE_P) && add_page_table(pd_index(va)) != 0)
+			panic("paging: out of memory for the kernel's page tables at %#x", (unsigned)va);
 
-	for (int i = 0; i < 3; i++)
-		kernel_pdpt[i] = virt_to_phys(empty_pd[i]) | PTE_P;
-	kernel_pdpt[3] = virt_to_phys(kernel_pd) | PTE_P;
+	for (int i = 0; i < 3; i++) {
+		platform->mmu.pin_table(virt_to_phys(empty_pd[i]), 2);
+		platform->mmu.set_pte(&kernel_pdpt[i], virt_to_phys(empty_pd[i]) | PTE_P);
+	}
 	platform->mmu.pin_table(virt_to_phys(kernel_pd), 2);
+	platform->mmu.set_pte(&kernel_pdpt[3], virt_to_phys(kernel_pd) | PTE_P);
 	platform->mmu.load_root(virt_to_phys(kernel_pdpt));
 	printk("paging: switched from the boot mapping to amphi's PAE tables "
 	       "(mmu=%s, direct map %llu MiB at %#x, NX %s, global pages %s)\n",

@@ -54,8 +54,15 @@ trap_common:
 	addl $4, %esp
 	.globl trap_return
 trap_return:
+	cmpl $0, irq_pv_mask           /* Xen PV: the event mask back as the frame has it */
+	je 1f
+	pushl %esp                     /* the frame */
+	call trap_exit_pv
+	addl $4, %esp
+1:
 	/* A ring-0 frame at the very top of the kernel stack belongs to a
-	 * kernel-mode application: it returns on its own stack. */
+	 * kernel-mode application: it returns on its own stack.  (Under Xen
+	 * PV the kernel runs in ring 1 and kmode is off.) */
 	testl $3, TF_CS(%esp)
 	jnz 2f
 	leal TF_SIZE(%esp), %eax
@@ -94,5 +101,16 @@ kmode_trap_entry:
 	popl %ebx
 	popl %eax
 	jmp .Lsave
+
+	.data
+	.align 2
+	.globl kernel_ds_sel
+kernel_ds_sel:
+	.word SEL_KDATA
+	.globl user_cs_sel, user_ds_sel     /* Xen PV: FLAT_RING3_CS/DS */
+user_cs_sel:
+	.word SEL_UCODE
+user_ds_sel:
+	.word SEL_UDATA
 
 	.section .note.GNU-stack, "", @progbits

@@ -10,6 +10,26 @@
 #include <amphi/sched.h>
 
 static irq_handler_t handlers[256];
+
+/* Xen PV's virtual interrupt flag (asm/irqflags.h); NULL elsewhere. */
+volatile uint8_t *irq_pv_mask, *irq_pv_pending;
+void (*irq_pv_kick_fn)(void);
+void irq_pv_kick(void)
+{
+	if (irq_pv_kick_fn)
+		irq_pv_kick_fn();
+}
+
+/* Under Xen PV, on the way out of a trap: the frame's IF is the event mask
+ * the interrupted code had (Xen put it there), so restore that. */
+void trap_exit_pv(struct trap_frame *tf);
+void trap_exit_pv(struct trap_frame *tf)
+{
+	if (tf->eflags & EFLAGS_IF)
+		irq_enable();
+	else
+		irq_disable();
+}
 static struct trap_record *armed;
 
 static const char *const names[32] = {

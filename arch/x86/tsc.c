@@ -226,6 +226,13 @@ int tsc_init(void)
 			printk("tsc: PIT calibration gave %u kHz, not believable\n", k);
 		return -1;
 	}
+	return tsc_init_khz(k, src);
+}
+
+int tsc_init_khz(uint32_t k, const char *src)
+{
+	if (!sane(k))
+		return -1;
 	khz = k;
 	source = src;
 	for (shift = 32; shift > 0; shift--) {

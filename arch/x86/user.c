@@ -134,6 +134,14 @@ void tls_load(uint64_t desc)
 {
 	if (!desc)
 		desc = TLS_EMPTY_DESC;
+	if (platform->set_gdt_entry) {
+		static uint64_t loaded;
+		if (desc != loaded) {
+			platform->set_gdt_entry(TLS_GDT_INDEX, desc);
+			loaded = desc;
+		}
+		return;
+	}
 	if (!gdt_base) {
 		struct { uint16_t limit; uint32_t base; } __attribute__((packed)) d;
 		__asm__ volatile("sgdt %0" : "=m"(d));
@@ -149,9 +157,9 @@ void tls_load(uint64_t desc)
 void user_frame_init(struct trap_frame *tf, uint32_t eip, uint32_t esp, int kmode)
 {
 	memset(tf, 0, sizeof(*tf));
-	tf->cs = kmode ? SEL_KCODE : SEL_UCODE;
-	tf->user_ss = kmode ? SEL_KDATA : SEL_UDATA;
-	tf->ds = tf->es = kmode ? SEL_KDATA : SEL_UDATA;
+	tf->cs = prog_cs_sel(kmode);
+	tf->user_ss = prog_ds_sel(kmode);
+	tf->ds = tf->es = prog_ds_sel(kmode);
 	tf->fs = tf->gs = 0;
 	tf->eflags = 0x202;
 	tf->eip = eip;
@@ -306,6 +314,8 @@ void user_traps_install(void)
 	trap_set_handler(0x80, syscall_trap);
 }
 
+int user_mode_ready;
+
 void user_init(void)
 {
 	fpu_setup();
@@ -326,6 +336,7 @@ void user_init(void)
 	kmode_init();
 	tls_load(0);
 	vm_init();
+	user_mode_ready = 1;
 	printk("user: ring 3 via iret, int $0x80%s, entry page at %#x, FPU %s\n",
 	       have_sysenter ? " and sysenter" : "", VSYSCALL_ADDR, have_fxsr ? "fxsave" : "none");
 }

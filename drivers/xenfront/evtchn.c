@@ -34,6 +34,17 @@ static void upcall(struct trap_frame *tf)
 			    (const volatile unsigned long *)xen_shared_info->evtchn_mask, dispatch, 0);
 }
 
+/* Xen PV: the shared info page is already mapped (by the platform) and
+ * upcalls arrive through set_callbacks at the callback vector's stub. */
+int evtchn_init_pv(struct shared_info *s)
+{
+	xen_shared_info = s;
+	for (unsigned i = 0; i < sizeof(s->evtchn_mask) / sizeof(xen_ulong_t); i++)
+		s->evtchn_mask[i] = ~(xen_ulong_t)0;
+	trap_set_handler(XEN_CALLBACK_VECTOR, upcall);
+	return 0;
+}
+
 int evtchn_init(void)
 {
 	pfn_t pfn = frame_alloc(FRAME_LOW);    /* replaced by the shared info page */

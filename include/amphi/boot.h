@@ -43,6 +43,19 @@ struct boot_info {
 	uint64_t rsdp;              /* ACPI RSDP physical address, 0 if unknown */
 	uint32_t loader_version;    /* hvm_start_info version; 0 for others */
 	uint64_t loader_info_phys;  /* where the loader's structure was */
+	/* Xen PV only (BOOT_XEN_PV): what start_info told us; addresses
+	 * pseudo-physical unless named machine. */
+	struct {
+		uint32_t nr_pages;          /* pages of this domain (pfn 0..nr_pages-1) */
+		uint64_t shared_info_ma;    /* machine address of the shared info page */
+		uint32_t flags;             /* SIF_* */
+		uint32_t store_mfn, store_evtchn;
+		uint32_t console_mfn, console_evtchn;   /* domU console; 0 for dom0 */
+		uint32_t pt_base;           /* bootstrap page tables (physical) */
+		uint32_t nr_pt_frames;
+		uint32_t mfn_list;          /* p2m array (physical) */
+		uint32_t bootstrap_end;     /* everything Xen built lies below (physical) */
+	} xen_pv;
 };
 
 /*
@@ -56,6 +69,10 @@ typedef const void *(*phys_reader_t)(uint64_t pa, size_t len);
 const char *bootinfo_from_bios(struct boot_info *bi, uint32_t params_pa, phys_reader_t rd);
 const char *bootinfo_from_multiboot(struct boot_info *bi, uint32_t magic, uint32_t mbi_pa, phys_reader_t rd);
 const char *bootinfo_from_pvh(struct boot_info *bi, uint32_t start_info_pa, phys_reader_t rd);
+/* Xen PV start_info (which Xen hands over by virtual address: pass it minus
+ * virt_base, the image's XEN_ELFNOTE_VIRT_BASE). */
+const char *bootinfo_from_xen_pv(struct boot_info *bi, uint32_t start_info_pa, uint32_t virt_base,
+				 phys_reader_t rd);
 
 /* Helpers shared by the converters. */
 void bootinfo_init(struct boot_info *bi, enum boot_kind kind);

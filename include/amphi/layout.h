@@ -20,6 +20,7 @@
 #define HEAP_BASE         0xF0400000u
 #define HEAP_LIMIT        0xF5600000u
 #define MMIO_BASE         0xF5600000u
+#define KERNEL_PD_LIMIT   0xF5800000u   /* the kernel's mappings end here */
 #define KERNEL_LOAD_PHYS  0x100000u
 
 #define PAGE_SIZE   4096u

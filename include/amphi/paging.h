@@ -7,6 +7,7 @@
 #ifndef AMPHI_PAGING_H
 #define AMPHI_PAGING_H
 #include <stdint.h>
+#include <amphi/platform.h>
 
 typedef uint64_t pte_t;
 #define PTE_P    0x001ull
@@ -26,6 +27,15 @@ extern uint64_t pte_global;     /* PTE_G when the CPU supports it, else 0 */
 #define PAGE_KERNEL_RW  (PTE_P | PTE_RW | pte_global | pte_nx)
 #define PAGE_KERNEL_RO  (PTE_P | pte_global | pte_nx)
 #define PAGE_KERNEL_RX  (PTE_P | pte_global)
+
+/* The physical address an entry read back from a table names (under Xen PV
+ * the tables hold machine addresses: the platform translates). */
+#define pte_phys(pte) (platform->mmu.pte_to_phys ? platform->mmu.pte_to_phys(pte) \
+					       : (uint64_t)((pte) & PTE_ADDR))
+
+/* An entry read back, with its address made physical again (what set_pte
+ * takes); entries that are not present pass unchanged. */
+#define pte_pseudo(pte) (((pte) & PTE_P) ? (pte_phys(pte) | ((pte) & ~PTE_ADDR)) : (pte))
 
 /* Builds the kernel's page tables for [0, lowmem_end) and switches to them. */
 void paging_init(uint64_t lowmem_end);

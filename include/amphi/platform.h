@@ -20,6 +20,24 @@ struct platform_mmu_ops {
 	/* Page-table pages must be registered (and read-only) under Xen PV;
 	 * level: 1 page table, 2 page directory, 3 PDPT.  No-op elsewhere. */
 	void (*pin_table)(uint64_t table_phys, int level);
+	/* The pseudo-physical address an entry read back from a table names
+	 * (Xen PV tables hold machine addresses).  NULL: the address bits. */
+	uint64_t (*pte_to_phys)(uint64_t pte);
+	/* Between batch_begin and batch_end set_pte may queue its writes and
+	 * send them together (Xen PV: one mmu_update for many entries); the
+	 * entries must not be read back until batch_end.  NULL: no batching. */
+	void (*batch_begin)(void);
+	void (*batch_end)(void);
+	/* Which of NX and global pages the kernel may use, when the platform
+	 * (not the kernel) owns EFER and CR4.  NULL: the kernel enables them. */
+	void (*paging_features)(uint64_t *nx, uint64_t *global);
+	/* A table frame goes back to being an ordinary page (after its
+	 * address space is gone; level 3 also unpins).  NULL: nothing to do. */
+	void (*unpin_table)(uint64_t table_phys, int level);
+	/* The kernel's page directory may not be shared between roots (Xen PV
+	 * PAE): each address space gets a copy, and the kernel makes all its
+	 * own page tables at boot so that the copies never go stale. */
+	int private_kernel_pd;
 };
 
 struct platform_ops {
@@ -29,15 +47,30 @@ struct platform_ops {
 	 * console, memory map.  late_init runs once memory management is up. */
 	void (*init)(struct boot_info *bi);
 	void (*late_init)(void);
+	/* Descriptor tables (GDT, IDT, TSS) where the kernel cannot load its
+	 * own (Xen PV: Xen's flat selectors and a trap table).  NULL: the
+	 * kernel's gdt_init and idt_init. */
+	void (*desc_init)(void);
 	/* The platform's own console; when set it replaces the early sinks
 	 * (COM1, debug port).  NULL: keep them. */
 	void (*console_write)(const char *s, size_t n);
+	/* Console input, -1 when nothing waits.  NULL: COM1. */
+	int (*console_getc)(void);
 	/* Interrupt controllers into a known state (legacy PIC remapped and
 	 * masked natively). */
 	void (*irq_init)(void);
 	void (*idle)(void);                                /* wait for an interrupt */
 	void (*power_off)(void) __attribute__((noreturn));
 	void (*reboot)(void) __attribute__((noreturn));
+	/* Stops for good after a panic.  NULL: cli;hlt (privileged under Xen
+	 * PV, where the platform reports a crash instead). */
+	void (*halt)(void);
+	/* The stack ring 0 (ring 1 under Xen PV) runs on when user mode traps;
+	 * NULL: the TSS's esp0 is enough. */
+	void (*set_kernel_stack)(uint32_t esp0);
+	/* Writes GDT entry idx (the TLS descriptor) where the kernel cannot
+	 * write its GDT itself.  NULL: the kernel's own GDT. */
+	void (*set_gdt_entry)(unsigned idx, uint64_t desc);
 	/* Report a test's status to the test harness (QEMU isa-debug-exit). */
 	void (*test_exit)(unsigned status);
 	/* Checks the platform's own paravirtual set-up (for amphi.test=platform);

@@ -144,6 +144,7 @@ extern char exec_last_error[128];
 
 /* arch/x86/user.c */
 void user_init(void);
+extern int user_mode_ready;      /* set by user_init where ring 3 works */
 void user_traps_install(void);
 void user_enter(const struct trap_frame *tf, struct trap_frame *dst) __attribute__((noreturn));
 void tls_load(uint64_t desc);

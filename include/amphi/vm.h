@@ -51,6 +51,7 @@ struct vm_space {
 	uint64_t *pdpt;              /* direct-mapped view of the PDPT frame */
 	uint64_t pdpt_phys;
 	uint64_t *pd[3];             /* direct-mapped views of the user PDs */
+	uint64_t *pd_kernel;         /* this space's copy of the kernel PD, or NULL (shared) */
 	struct vm_area *areas;
 	uint32_t brk_start, brk;     /* program break: [brk_start, brk) */
 	uint32_t stack_low;          /* lowest address the stack may grow to */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include <asm/cpuid_regs.h>
+#include <asm/irqflags.h>
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
@@ -33,8 +34,8 @@ static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("mov %%cr4,
 static inline void write_cr3(uint32_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
 static inline void write_cr4(uint32_t v) { __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory"); }
 static inline void invlpg(uintptr_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
-static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void cli(void) { irq_disable(); }
+static inline void sti(void) { irq_enable(); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline uint32_t read_eflags(void) { uint32_t f; __asm__ volatile("pushfl; popl %0" : "=r"(f)); return f; }
 

@@ -29,6 +29,13 @@ struct tss {
 extern struct tss kernel_tss;
 extern struct tss df_tss;       /* the double-fault task (kmode/README) */
 extern struct tss nmi_tss;      /* the NMI task */
+/* The selectors in use: SEL_* natively, Xen's flat ones under PV. */
+extern uint16_t kernel_ds_sel, user_cs_sel, user_ds_sel;
+
+/* The selectors a user program runs with: the kernel's for a trusted
+ * (kernel-mode) program, else the user ones of the platform. */
+static inline uint16_t prog_cs_sel(int kmode) { return kmode ? SEL_KCODE : user_cs_sel; }
+static inline uint16_t prog_ds_sel(int kmode) { return kmode ? SEL_KDATA : user_ds_sel; }
 void gdt_init(void);
 void idt_init(void);
 #endif

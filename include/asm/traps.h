@@ -17,7 +17,9 @@ struct trap_frame {
 #include <asm/desc.h>
 static inline int tf_user(const struct trap_frame *tf)
 {
-	return (tf->cs & 3) || (uint32_t)(tf + 1) == kernel_tss.esp0;
+	/* Ring 3, or a trusted ring-0 program's frame at the top of the kernel
+	 * stack.  Ring 1 is the kernel's own under Xen PV. */
+	return (tf->cs & 3) == 3 || (uint32_t)(tf + 1) == kernel_tss.esp0;
 }
 
 enum {

@@ -20,6 +20,8 @@ uint64_t tsc_cycles_to_ns(uint64_t cycles);
 /* Calibrates the TSC against PIT channel 2 over ms milliseconds; returns
  * kHz, or 0 when no PIT answers (a Xen PVH guest has none). */
 uint32_t tsc_calibrate_pit(unsigned ms);
+/* Sets a rate known from elsewhere (Xen PV: pvclock's scale); 0 or -1. */
+int tsc_init_khz(uint32_t khz, const char *src);
 /* Busy-waits (for calibration only). */
 void tsc_delay_ns(uint64_t ns);
 #endif

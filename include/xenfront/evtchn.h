@@ -19,6 +19,10 @@ extern struct shared_info *xen_shared_info;
 
 /* Maps the shared info page and registers the callback vector; 0 or <0. */
 int evtchn_init(void);
+/* Xen PV: the shared info page mapped at s; upcalls go to the same
+ * handler through the callback vector's trap stub. */
+struct shared_info;
+int evtchn_init_pv(struct shared_info *s);
 /* Returns the bound port, or a negative Xen error. */
 int evtchn_bind_virq(unsigned virq, unsigned vcpu, evtchn_handler_t h, void *arg);
 int evtchn_alloc_unbound(domid_t remote, evtchn_handler_t h, void *arg);
