@@ -458,13 +458,20 @@ int vfs_pipe(struct file *ends[2])
 
 /* ---- path operations ---- */
 
+/* Looks path up; -ENOENT when it does not exist (callers hold the lock). */
+static int walk_existing(const char *cwd, const char *path, int follow, struct ramfs_walk *w)
+{
+	int r = ramfs_walk(&rootfs, cwd, path, follow, w);
+	if (!r && !w->node)
+		r = -ENOENT;
+	return r;
+}
+
 int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow)
 {
 	struct ramfs_walk w;
 	LOCK();
-	int r = ramfs_walk(&rootfs, cwd, path, follow, &w);
-	if (!r && !w.node)
-		r = -ENOENT;
+	int r = walk_existing(cwd, path, follow, &w);
 	if (!r)
 		ramfs_stat(&rootfs, w.node, st);
 	UNLOCK();
@@ -488,9 +495,7 @@ int vfs_unlink(const char *cwd, const char *path, int rmdir)
 {
 	struct ramfs_walk w;
 	LOCK();
-	int r = ramfs_walk(&rootfs, cwd, path, 0, &w);
-	if (!r && !w.node)
-		r = -ENOENT;
+	int r = walk_existing(cwd, path, 0, &w);
 	if (!r && w.node == rootfs.root)
 		r = -EBUSY;
 	if (!r && !rmdir && w.trailing_slash)
@@ -535,9 +540,7 @@ int vfs_readlink(const char *cwd, const char *path, char *buf, size_t n)
 {
 	struct ramfs_walk w;
 	LOCK();
-	int r = ramfs_walk(&rootfs, cwd, path, 0, &w);
-	if (!r && !w.node)
-		r = -ENOENT;
+	int r = walk_existing(cwd, path, 0, &w);
 	if (!r && RNODE_TYPE(w.node) != S_IFLNK)
 		r = -EINVAL;
 	if (!r) {
@@ -557,9 +560,7 @@ int vfs_access(const char *cwd, const char *path, int mode, int follow)
 	if (mode & ~7)
 		return -EINVAL;
 	LOCK();
-	int r = ramfs_walk(&rootfs, cwd, path, follow, &w);
-	if (!r && !w.node)
-		r = -ENOENT;
+	int r = walk_existing(cwd, path, follow, &w);
 	/* Everyone is root: only execute needs a bit (or a directory). */
 	if (!r && (mode & 1) && !RNODE_IS_DIR(w.node) && !(w.node->mode & 0111))
 		r = -EACCES;
@@ -571,9 +572,7 @@ int vfs_resolve_dir(const char *cwd, const char *path, char *out, size_t outlen)
 {
 	struct ramfs_walk w;
 	LOCK();
-	int r = ramfs_walk(&rootfs, cwd, path, 1, &w);
-	if (!r && !w.node)
-		r = -ENOENT;
+	int r = walk_existing(cwd, path, 1, &w);
 	if (!r && !RNODE_IS_DIR(w.node))
 		r = -ENOTDIR;
 	if (!r)
