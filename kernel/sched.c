@@ -234,6 +234,18 @@ void sched_set_running(void)
 	spin_unlock_irqrestore(&sched_lock, f);
 }
 
+/* Queues a ready thread: the idle thread gives way at once; a running
+ * thread gets a slice timer now that it has company.  sched_lock held. */
+static void make_runnable_locked(struct thread *t)
+{
+	rq_push(t);
+	if (cur == idle)
+		need_resched = 1;
+	else if (!slice_armed && have_timer)
+		slice_start = now_ns();
+	slice_update();
+}
+
 int thread_wake(struct thread *t)
 {
 	int woken = 0;
@@ -244,12 +256,7 @@ int thread_wake(struct thread *t)
 			t->state = THREAD_RUNNING;   /* had not switched away yet */
 		} else {
 			t->state = THREAD_READY;
-			rq_push(t);
-			if (cur == idle)
-				need_resched = 1;
-			else if (!slice_armed && have_timer)
-				slice_start = now_ns();
-			slice_update();
+			make_runnable_locked(t);
 		}
 	}
 	spin_unlock_irqrestore(&sched_lock, f);
@@ -367,12 +374,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 		return 0;
 	timer_ready();
 	irqflags_t f = spin_lock_irqsave(&sched_lock);
-	rq_push(t);
-	if (cur == idle)
-		need_resched = 1;
-	else if (!slice_armed && have_timer)
-		slice_start = now_ns();
-	slice_update();
+	make_runnable_locked(t);
 	spin_unlock_irqrestore(&sched_lock, f);
 	return t;
 }
