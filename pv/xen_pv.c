@@ -403,6 +403,7 @@ static void xen_pv_irq_init(void) {}
  * them masked back.
  */
 static struct vcpu_info *vcpu0;
+extern uint32_t xen_pv_iret;     /* arch/x86/trap_entry.S */
 extern void (*irq_pv_kick_fn)(void);
 
 /* Any hypercall returns through Xen's check for pending upcalls. */
@@ -503,6 +504,9 @@ static void xen_pv_time_init(void)
 	irq_pv_kick_fn = pv_kick;
 	irq_pv_pending = &vcpu0->evtchn_upcall_pending;
 	irq_pv_mask = &vcpu0->evtchn_upcall_mask;
+	/* Returns from traps and upcalls go through Xen's iret from now on
+	 * (trap_entry.S): it unmasks events atomically with the return. */
+	xen_pv_iret = (uint32_t)hypercall_page + __HYPERVISOR_iret * 32;
 	printk("xen-pv: shared info (machine %#llx) at %p; event callback at vector %#x's stub, "
 	       "the event mask is the interrupt flag\n", (unsigned long long)shared_info_ma, (void *)s,
 	       XEN_CALLBACK_VECTOR);

@@ -54,11 +54,14 @@ trap_common:
 	addl $4, %esp
 	.globl trap_return
 trap_return:
-	cmpl $0, irq_pv_mask           /* Xen PV: the event mask back as the frame has it */
-	je 1f
-	pushl %esp                     /* the frame */
-	call trap_exit_pv
-	addl $4, %esp
+	/* Xen PV: events stay masked through the pops; Xen's iret hypercall
+	 * restores the frame and sets the mask from its IF in one step, so no
+	 * upcall can nest between unmasking and returning (the critical
+	 * region XenoLinux had to repair in its upcall handler). */
+	movl irq_pv_mask, %eax
+	testl %eax, %eax
+	jz 1f
+	movb $1, (%eax)
 1:
 	/* A ring-0 frame at the very top of the kernel stack belongs to a
 	 * kernel-mode application: it returns on its own stack.  (Under Xen
@@ -74,7 +77,10 @@ trap_return:
 	popl %ds
 	popal
 	addl $8, %esp                  /* vector and error code */
+	cmpl $0, xen_pv_iret           /* flags only: the frame restores them */
+	jne 3f
 	iret
+3:	jmp *xen_pv_iret               /* the hypercall page's iret stub (pushes %eax) */
 
 kmode_trap_entry:
 	pushl %eax                     /* on the program's stack, for a moment */
@@ -103,6 +109,10 @@ kmode_trap_entry:
 	jmp .Lsave
 
 	.data
+	.align 4
+	.globl xen_pv_iret
+xen_pv_iret:                           /* set by the Xen PV platform, else 0 */
+	.long 0
 	.align 2
 	.globl kernel_ds_sel
 kernel_ds_sel:

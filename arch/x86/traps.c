@@ -22,14 +22,6 @@ void irq_pv_kick(void)
 
 /* Under Xen PV, on the way out of a trap: the frame's IF is the event mask
  * the interrupted code had (Xen put it there), so restore that. */
-void trap_exit_pv(struct trap_frame *tf);
-void trap_exit_pv(struct trap_frame *tf)
-{
-	if (tf->eflags & EFLAGS_IF)
-		irq_enable();
-	else
-		irq_disable();
-}
 static struct trap_record *armed;
 
 static const char *const names[32] = {
