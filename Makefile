@@ -63,7 +63,7 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          pv/platform.o pv/native.o \
          hypercall/detect.o hypercall/cpuid_scan.o
 
-obj-$(CONFIG_PLATFORM_XEN) += boot/xen_pv_entry.o pv/xen_pv.o pv/xen_pv_mmu_core.o pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
+obj-$(CONFIG_PLATFORM_XEN) += boot/xen_pv_entry.o pv/xen_pv.o pv/xen_pv_mmu_core.o pv/xen_multicall.o pv/xen_hvm.o pv/xen_console.o pv/xen_time.o hypercall/xen_hypercall.o \
          hypercall/xen_page.o drivers/xenfront/evtchn.o drivers/xenfront/evtchn_scan.o
 obj-$(CONFIG_PLATFORM_KVM) += pv/kvm.o pv/kvm_time.o hypercall/kvm_hypercall.o
 obj-$(and $(CONFIG_KERNEL_TESTS),$(CONFIG_PLATFORM_XEN)) += tests/kernel/test_evtchn.o tests/kernel/test_xen_pv.o

@@ -68,6 +68,8 @@ void sched_switch_hook(struct thread *prev, struct thread *next)
 	if (pp && pp->fpu)
 		fpu_save(pp->fpu);
 	current_proc = np;
+	if (platform->switch_begin)
+		platform->switch_begin();
 	/* esp0 is always the running thread's stack top: a ring-0 frame there
 	 * is a kernel-mode program's (tf_user, trap_entry.S). */
 	if (next->stack) {
@@ -75,11 +77,13 @@ void sched_switch_hook(struct thread *prev, struct thread *next)
 		if (platform->set_kernel_stack)      /* Xen PV: stack_switch */
 			platform->set_kernel_stack(kernel_tss.esp0);
 	}
-	if (!np)
-		return;                  /* kernel threads run on any address space */
-	vm_activate(np->vm);
-	tls_load(np->tls_desc);
-	if (np->fpu)
+	if (np) {                /* kernel threads run on any address space */
+		vm_activate(np->vm);
+		tls_load(np->tls_desc);
+	}
+	if (platform->switch_end)
+		platform->switch_end();
+	if (np && np->fpu)
 		fpu_restore(np->fpu);
 }
 

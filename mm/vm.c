@@ -220,9 +220,15 @@ static void set_pte(struct vm_space *vm, pte_t *pte, uint32_t va, uint64_t val)
 		flush(vm, va);
 }
 
-/* Drops the pages in [start, end). */
+/* Drops the pages in [start, end).  Where the platform batches (Xen PV)
+ * the entries go out together and the TLB is flushed once afterwards: a
+ * per-page flush would run before its batched update had landed. */
 static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 {
+	int batch = platform->mmu.batch_begin && !batching;
+	unsigned cleared = 0;
+	if (batch)
+		platform->mmu.batch_begin();
 	for (uint32_t va = start; va < end && va < USER_TOP;) {
 		pte_t *pd = vm->pd[va >> 30];
 		if (!(pd[(va >> 21) & 511] & PTE_P)) {
@@ -235,13 +241,23 @@ static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 		pte_t *pte = pte_lookup(vm, va, 0);
 		pte_t v = *pte;
 		if ((v & PTE_P) && !(v & PTE_SPECIAL)) {
-			set_pte(vm, pte, va, 0);
+			if (batch) {
+				platform->mmu.set_pte(pte, 0);
+				cleared++;
+			} else {
+				set_pte(vm, pte, va, 0);
+			}
 			frame_ref_put((pfn_t)(pte_phys(v) >> PAGE_SHIFT));
 			vm->nr_pages--;
 		}
 		va += PAGE_SIZE;
 		if (!va)
 			break;
+	}
+	if (batch) {
+		platform->mmu.batch_end();
+		if (cleared && vm == active)
+			platform->mmu.flush_all();
 	}
 }
 

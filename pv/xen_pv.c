@@ -32,6 +32,7 @@
 #include <asm/cpu.h>
 #include <pv/xen.h>
 #include <pv/xen_pv.h>
+#include <pv/xen_multicall.h>
 #include <xenfront/evtchn.h>
 
 _Static_assert(sizeof(struct xen_pv_start_info32) == sizeof(start_info_t), "start_info layout");
@@ -141,6 +142,34 @@ static int issue_mmu_update(struct xpv_mmu_update *req, unsigned n)
 static struct xpv_batch batch;
 static int batching;
 
+/* A thread switch's hypercalls (stack_switch, MMUEXT_NEW_BASEPTR,
+ * update_descriptor) go to Xen as one multicall (pv/xen_multicall.h). */
+static struct mc_queue mcq;
+static int switching;
+static struct mmuext_op mc_mmuext[MC_MAX];   /* ops a queued mmuext_op points at */
+static unsigned mc_mmuext_n;
+_Static_assert(sizeof(struct mc_entry) == sizeof(multicall_entry_t), "multicall_entry_t layout");
+
+static long issue_multicall(struct mc_entry *e, unsigned n)
+{
+	xen_pv_stats.hypercalls++;
+	return xen_hypercall5(__HYPERVISOR_multicall, (unsigned long)e, n, 0, 0, 0);
+}
+
+static void pv_switch_begin(void)
+{
+	switching = 1;
+	mc_mmuext_n = 0;
+}
+
+static void pv_switch_end(void)
+{
+	switching = 0;
+	long rc = mc_flush(&mcq);
+	if (rc)
+		panic("xen-pv: a thread switch's multicall failed: %ld (op %d)", rc, mcq.failed_op);
+}
+
 static uint64_t machine_of(const void *va)
 {
 	uint64_t pa = virt_to_phys(va);
@@ -249,10 +278,17 @@ static void pv_load_root(uint64_t pdpt_phys)
 	pv_sync();
 	if (!is_pinned((uint32_t)(pdpt_phys >> PAGE_SHIFT)))
 		pv_pin_table(pdpt_phys, 3);
+	xen_pv_stats.root_loads++;
+	if (switching && !bootstrap_l3_mfn) {
+		struct mmuext_op *op = &mc_mmuext[mc_mmuext_n++ % MC_MAX];
+		op->cmd = MMUEXT_NEW_BASEPTR;
+		op->arg1.mfn = p2m[pdpt_phys >> PAGE_SHIFT];
+		mc_add(&mcq, __HYPERVISOR_mmuext_op, (uint32_t)op, 1, 0, DOMID_SELF, 0);
+		return;
+	}
 	long rc = mmuext(MMUEXT_NEW_BASEPTR, p2m[pdpt_phys >> PAGE_SHIFT]);
 	if (rc)
 		panic("xen-pv: MMUEXT_NEW_BASEPTR failed: %ld", rc);
-	xen_pv_stats.root_loads++;
 	/* Off Xen's bootstrap tables for good: unpin them, or their writable
 	 * mappings of the first few MiB would keep those frames from ever
 	 * becoming page tables. */
@@ -302,6 +338,11 @@ static uint64_t pv_gdt[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
 static void pv_set_gdt_entry(unsigned idx, uint64_t desc)
 {
 	uint64_t ma = machine_of(&pv_gdt[idx]);
+	if (switching) {
+		mc_add(&mcq, __HYPERVISOR_update_descriptor, (uint32_t)ma, (uint32_t)(ma >> 32),
+		       (uint32_t)desc, (uint32_t)(desc >> 32), 0);
+		return;
+	}
 	xen_pv_stats.hypercalls++;
 	long rc = xen_hypercall5(__HYPERVISOR_update_descriptor, (uint32_t)ma, (uint32_t)(ma >> 32),
 				 (uint32_t)desc, (uint32_t)(desc >> 32), 0);
@@ -312,7 +353,10 @@ static void pv_set_gdt_entry(unsigned idx, uint64_t desc)
 
 static void pv_set_kernel_stack(uint32_t esp0)
 {
-	hc(__HYPERVISOR_stack_switch, FLAT_RING1_SS, esp0, 0, 0);
+	if (switching)
+		mc_add(&mcq, __HYPERVISOR_stack_switch, FLAT_RING1_SS, esp0, 0, 0, 0);
+	else
+		hc(__HYPERVISOR_stack_switch, FLAT_RING1_SS, esp0, 0, 0);
 }
 extern char trap_stubs[];
 extern uint16_t kernel_ds_sel;
@@ -362,6 +406,7 @@ static void xen_pv_init(struct boot_info *bi)
 	if (nr_pages > PT_BITMAP_PFNS)
 		panic("xen-pv: %u pages; at most %u supported", nr_pages, PT_BITMAP_PFNS);
 	xpv_batch_init(&batch, issue_mmu_update);
+	mc_init(&mcq, issue_multicall);
 
 	/* Where Xen's machine-to-phys table is for a 32-bit guest. */
 	struct xen_machphys_mapping mp;
@@ -476,6 +521,8 @@ static int xen_pv_self_test(char *msg, size_t len)
 
 uint64_t xen_pv_stats_mmu_calls(void) { return batch.hypercalls; }
 uint64_t xen_pv_stats_ptes(void) { return batch.queued; }
+uint64_t xen_pv_stats_multicalls(void) { return mcq.multicalls; }
+uint64_t xen_pv_stats_multicall_entries(void) { return mcq.entries; }
 
 /* The page the shared info is mapped over (its own frame is left unused). */
 static char shared_info_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
@@ -537,6 +584,8 @@ static struct platform_ops platform_xen_pv = {
 	.halt = xen_pv_halt,
 	.set_kernel_stack = pv_set_kernel_stack,
 	.set_gdt_entry = pv_set_gdt_entry,
+	.switch_begin = pv_switch_begin,
+	.switch_end = pv_switch_end,
 	.test_exit = xen_pv_test_exit,
 	.self_test = xen_pv_self_test,
 	.time_init = xen_pv_time_init,

@@ -71,6 +71,11 @@ struct platform_ops {
 	/* Writes GDT entry idx (the TLS descriptor) where the kernel cannot
 	 * write its GDT itself.  NULL: the kernel's own GDT. */
 	void (*set_gdt_entry)(unsigned idx, uint64_t desc);
+	/* Bracket a thread switch: calls made in between (kernel stack, root
+	 * of the address space, TLS descriptor) may be collected and made at
+	 * switch_end at once (Xen PV: one multicall).  NULL: nothing to do. */
+	void (*switch_begin)(void);
+	void (*switch_end)(void);
 	/* Report a test's status to the test harness (QEMU isa-debug-exit). */
 	void (*test_exit)(unsigned status);
 	/* Checks the platform's own paravirtual set-up (for amphi.test=platform);

@@ -11,4 +11,6 @@ struct xen_pv_stats {
 extern struct xen_pv_stats xen_pv_stats;
 uint64_t xen_pv_stats_mmu_calls(void);   /* mmu_update hypercalls */
 uint64_t xen_pv_stats_ptes(void);        /* entries sent through them */
+uint64_t xen_pv_stats_multicalls(void);          /* multicall hypercalls */
+uint64_t xen_pv_stats_multicall_entries(void);   /* calls carried by them */
 #endif

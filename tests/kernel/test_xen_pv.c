@@ -120,3 +120,41 @@ DEFINE_TEST(test_xenpv_batch, "xenpv-batch", "batched PTE updates: fewer hyperca
 		frame_free(pfn[i]);
 	return TEST_SUCCESS;
 }
+
+/*
+ * A thread switch's calls (kernel stack, address-space root, TLS
+ * descriptor) go to Xen as one multicall: the same three calls bracketed by
+ * switch_begin/switch_end cost one hypercall, unbracketed three.
+ */
+DEFINE_TEST(test_xenpv_multicall, "xenpv-multicall", "a thread switch's hypercalls in one multicall")
+{
+	if (!on_xen_pv())
+		return test_report(TEST_SKIP, "not on Xen PV");
+	uint64_t root = paging_root_phys();
+	uint32_t esp0 = kernel_tss.esp0;
+	uint64_t desc = 0x0040F20000000000ull;     /* the empty TLS descriptor */
+
+	uint64_t hc0 = xen_pv_stats.hypercalls;
+	platform->set_kernel_stack(esp0);
+	platform->mmu.load_root(root);
+	platform->set_gdt_entry(7, desc);
+	uint64_t plain = xen_pv_stats.hypercalls - hc0;
+
+	uint64_t mc0 = xen_pv_stats_multicalls(), me0 = xen_pv_stats_multicall_entries();
+	hc0 = xen_pv_stats.hypercalls;
+	platform->switch_begin();
+	platform->set_kernel_stack(esp0);
+	platform->mmu.load_root(root);
+	platform->set_gdt_entry(7, desc);
+	platform->switch_end();
+	uint64_t batched = xen_pv_stats.hypercalls - hc0;
+	uint64_t entries = xen_pv_stats_multicall_entries() - me0;
+	printk("  switch calls: %llu hypercalls one by one; %llu multicall carrying %llu calls bracketed\n",
+	       (unsigned long long)plain, (unsigned long long)(xen_pv_stats_multicalls() - mc0),
+	       (unsigned long long)entries);
+	CHECK(plain == 3, "unbracketed: %llu hypercalls, expected 3", (unsigned long long)plain);
+	CHECK(batched == 1 && entries == 3, "bracketed: %llu hypercalls carrying %llu calls, expected 1 and 3",
+	      (unsigned long long)batched, (unsigned long long)entries);
+	return TEST_SUCCESS;
+}
+
