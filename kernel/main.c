@@ -68,7 +68,7 @@ void kmain(struct boot_info *bi)
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */
 
-	char test[128];
+	char test[BOOT_CMDLINE_MAX];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))
 		test_run(test);
 	if (bi->nr_modules)

@@ -134,11 +134,6 @@ static int ref_get(pfn_t pfn)
 	return 0;
 }
 
-void frame_ref_get(pfn_t pfn)
-{
-	ref_get(pfn);
-}
-
 void frame_ref_put(pfn_t pfn)
 {
 	struct fref *dead = 0;

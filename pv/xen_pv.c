@@ -443,9 +443,9 @@ static void xen_pv_irq_init(void) {}
  * IOPL 1): the kernel's interrupt flag is vcpu_info's evtchn_upcall_mask
  * instead (asm/irqflags.h follows irq_pv_mask).  Xen masks events as it
  * delivers an upcall and saves the old mask as the frame's EFLAGS.IF;
- * trap_exit_pv restores it.  Idle is SCHEDOP_block, which unmasks and
- * sleeps atomically (sti;hlt); amphi calls it with events masked and gets
- * them masked back.
+ * HYPERVISOR_iret (trap_entry.S) restores it with the return.  Idle is
+ * SCHEDOP_block, which unmasks and sleeps atomically (sti;hlt); amphi calls
+ * it with events masked and gets them masked back.
  */
 static struct vcpu_info *vcpu0;
 extern uint32_t xen_pv_iret;     /* arch/x86/trap_entry.S */

@@ -20,8 +20,6 @@ void irq_pv_kick(void)
 		irq_pv_kick_fn();
 }
 
-/* Under Xen PV, on the way out of a trap: the frame's IF is the event mask
- * the interrupted code had (Xen put it there), so restore that. */
 static struct trap_record *armed;
 
 static const char *const names[32] = {

@@ -93,7 +93,6 @@ int vm_fault(struct vm_space *vm, uint32_t addr, int write);
 extern pfn_t vsyscall_pfn;                   /* the entry page (PFN_NONE: none) */
 
 /* Per-frame reference counts for shared (copy-on-write) frames. */
-void frame_ref_get(pfn_t pfn);
 void frame_ref_put(pfn_t pfn);               /* frees the frame at zero */
 unsigned frame_ref_count(pfn_t pfn);
 
