@@ -395,7 +395,7 @@ static void restore_sc(struct process *p, struct trap_frame *tf, const struct si
 	tf->cs = prog_cs_sel(p->kmode);
 	tf->user_ss = prog_ds_sel(p->kmode);
 	if (p->kmode)
-		tf->es = tf->ds = SEL_KDATA;
+		tf->es = tf->ds = kernel_ds_sel;
 	tf->eflags = (tf->eflags & ~0x40DD5u) | (sc->eflags & 0x40DD5u) | 0x200u;
 }
 
@@ -452,7 +452,7 @@ void proc_signal_deliver(struct process *p, struct trap_frame *tf)
 	/* A ring-0 program stopped inside the kernel's own entry code (a
 	 * fault on its stack while that code pushed there, interrupts off):
 	 * the signal waits for the return at the end of that entry. */
-	if (p->kmode && tf->eip >= KERNEL_VBASE && !(tf->cs & 3))
+	if (p->kmode && tf->eip >= KERNEL_VBASE && cs_kernel_ring(tf->cs))
 		return;
 	while (p->sig_pending & ~(p->sig_blocked & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)))) {
 		uint64_t ready = p->sig_pending & ~(p->sig_blocked & ~(sigbit(SIGKILL) | sigbit(SIGSTOP)));

@@ -32,16 +32,17 @@ vector = vector + 1
 .endr
 
 /*
- * A kernel-mode application (kmode/README) runs in ring 0 on its own stack:
- * the CPU then pushes eip, cs and eflags on that stack (no stack switch),
- * and the stub its error code and vector.  A ring-0 frame whose %esp is
- * below the kernel half is such a program's: the five words move to the
- * top of the thread's kernel stack (TSS esp0), completed with the
- * interrupted %esp and %ss, so that every frame from "user" code has the
- * same shape and place, whatever the ring.
+ * A kernel-mode application (kmode/README) runs in the kernel's ring (0,
+ * or 1 under Xen PV) on its own stack: the CPU (or Xen's bounce) then
+ * pushes eip, cs and eflags on that stack (no stack switch), and the stub
+ * its error code and vector.  A kernel-ring frame whose %esp is below the
+ * kernel half is such a program's: the five words move to the top of the
+ * thread's kernel stack (TSS esp0), completed with the interrupted %esp
+ * and %ss, so that every frame from "user" code has the same shape and
+ * place, whatever the ring.
  */
 trap_common:
-	testl $3, 12(%esp)             /* the interrupted cs */
+	testl $2, 12(%esp)             /* the interrupted cs: ring 3? */
 	jnz .Lsave
 	cmpl $0xC0000000, %esp
 	jb kmode_trap_entry
@@ -63,10 +64,9 @@ trap_return:
 	jz 1f
 	movb $1, (%eax)
 1:
-	/* A ring-0 frame at the very top of the kernel stack belongs to a
-	 * kernel-mode application: it returns on its own stack.  (Under Xen
-	 * PV the kernel runs in ring 1 and kmode is off.) */
-	testl $3, TF_CS(%esp)
+	/* A kernel-ring frame at the very top of the kernel stack belongs to
+	 * a kernel-mode application: it returns on its own stack. */
+	testl $2, TF_CS(%esp)
 	jnz 2f
 	leal TF_SIZE(%esp), %eax
 	cmpl %ss:kernel_tss+4, %eax
@@ -86,7 +86,8 @@ kmode_trap_entry:
 	pushl %eax                     /* on the program's stack, for a moment */
 	pushl %ebx
 	movl %ss:kernel_tss+4, %eax    /* esp0 */
-	movl $SEL_KDATA, %ss:-4(%eax)  /* user_ss */
+	movl %ss, %ebx
+	movl %ebx, %ss:-4(%eax)        /* user_ss: the program's, the kernel's data segment */
 	leal 28(%esp), %ebx            /* the interrupted %esp */
 	movl %ebx, %ss:-8(%eax)
 	movl 24(%esp), %ebx            /* eflags */
@@ -114,7 +115,9 @@ kmode_trap_entry:
 xen_pv_iret:                           /* set by the Xen PV platform, else 0 */
 	.long 0
 	.align 2
-	.globl kernel_ds_sel
+	.globl kernel_cs_sel, kernel_ds_sel /* Xen PV: FLAT_RING1_CS/DS */
+kernel_cs_sel:
+	.word SEL_KCODE
 kernel_ds_sel:
 	.word SEL_KDATA
 	.globl user_cs_sel, user_ds_sel     /* Xen PV: FLAT_RING3_CS/DS */

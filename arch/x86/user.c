@@ -297,7 +297,7 @@ void user_irq_return(struct trap_frame *tf)
 	/* A trusted program runs in ring 0: its frames are recognised by their
 	 * place on the kernel stack; one stopped inside the kernel's own entry
 	 * code (eip in the kernel half) gets its signals on the way out. */
-	if (!p || !tf_user(tf) || (!(tf->cs & 3) && tf->eip >= KERNEL_VBASE) || !p->sig_pending)
+	if (!p || !tf_user(tf) || (cs_kernel_ring(tf->cs) && tf->eip >= KERNEL_VBASE) || !p->sig_pending)
 		return;
 	p->tf = tf;
 	sti();

@@ -29,13 +29,18 @@ struct tss {
 extern struct tss kernel_tss;
 extern struct tss df_tss;       /* the double-fault task (kmode/README) */
 extern struct tss nmi_tss;      /* the NMI task */
-/* The selectors in use: SEL_* natively, Xen's flat ones under PV. */
-extern uint16_t kernel_ds_sel, user_cs_sel, user_ds_sel;
+/* The selectors in use: SEL_* natively, Xen's flat ones under PV
+ * (FLAT_RING1_CS/DS for the kernel, FLAT_RING3_CS/DS for programs). */
+extern uint16_t kernel_cs_sel, kernel_ds_sel, user_cs_sel, user_ds_sel;
 
 /* The selectors a user program runs with: the kernel's for a trusted
- * (kernel-mode) program, else the user ones of the platform. */
-static inline uint16_t prog_cs_sel(int kmode) { return kmode ? SEL_KCODE : user_cs_sel; }
-static inline uint16_t prog_ds_sel(int kmode) { return kmode ? SEL_KDATA : user_ds_sel; }
+ * (kernel-mode) program, ring 0 or, under Xen PV, ring 1; else the user
+ * ones of the platform. */
+static inline uint16_t prog_cs_sel(int kmode) { return kmode ? kernel_cs_sel : user_cs_sel; }
+static inline uint16_t prog_ds_sel(int kmode) { return kmode ? kernel_ds_sel : user_ds_sel; }
+/* A frame's cs is in the kernel's ring (0, or 1 under Xen PV): ring 3 is
+ * the only user ring. */
+static inline int cs_kernel_ring(uint32_t cs) { return (cs & 3) != 3; }
 void gdt_init(void);
 void idt_init(void);
 #endif

@@ -11,14 +11,15 @@ struct trap_frame {
 	uint32_t user_esp, user_ss;   /* only valid when coming from user code */
 };
 
-/* From user code: ring 3, or a kernel-mode application (ring 0), whose
+/* From user code: ring 3, or a kernel-mode application (ring 0; ring 1
+ * under Xen PV), whose
  * frames the entry code always puts at the top of the kernel stack, with
  * user_esp and user_ss (trap_entry.S). */
 #include <asm/desc.h>
 static inline int tf_user(const struct trap_frame *tf)
 {
-	/* Ring 3, or a trusted ring-0 program's frame at the top of the kernel
-	 * stack.  Ring 1 is the kernel's own under Xen PV. */
+	/* Ring 3, or a trusted program's frame (the kernel's ring) at the top
+	 * of the kernel stack. */
 	return (tf->cs & 3) == 3 || (uint32_t)(tf + 1) == kernel_tss.esp0;
 }
 
