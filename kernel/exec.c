@@ -413,6 +413,10 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	int kmode = (trusted || noted) && kmode_enabled;
 	if ((r = build_stack(vm, ea, base, &eh, phdr_vaddr + base, &sp, kmode)) != 0)
 		goto out;
+	if (kmode && (r = kmode_exec_prepare(vm)) != 0) {
+		r = refuse(path, r, "no memory to pin the stack of a ring-1 program (kmode/README)");
+		goto out;
+	}
 
 	/* Commit. */
 	struct vm_space *old = p->vm;
@@ -432,7 +436,7 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 			b = c + 1;
 	strlcpy(p->name, b, sizeof(p->name));
 	if (trusted || noted)
-		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? 0 : 3,
+		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
 		       trusted ? "trusted: /trusted/" : "trusted: amphi note", kmode ? "" : ", kmode=off");
 	r = 0;
 out:

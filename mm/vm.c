@@ -178,6 +178,25 @@ static void flush(struct vm_space *vm, uint32_t va)
  * batches (Xen PV: one mmu_update per 128); a directory entry must be
  * readable at once, so the batch is pushed out after one is written. */
 static int batching;
+
+/* A platform batch is one queue for the whole kernel: while it is open no
+ * other thread may run (preempted, it would find its own page-table writes
+ * waiting in the queue, unseen), so interrupts stay off until it closes. */
+static irqflags_t batch_open(void)
+{
+	irqflags_t f = irq_save();
+	if (platform->mmu.batch_begin)
+		platform->mmu.batch_begin();
+	return f;
+}
+
+static void batch_close(irqflags_t f)
+{
+	if (platform->mmu.batch_end)
+		platform->mmu.batch_end();
+	irq_restore(f);
+}
+
 static void batch_sync(void)
 {
 	if (batching) {
@@ -186,12 +205,55 @@ static void batch_sync(void)
 	}
 }
 
+/* ---- the guard under pinned stacks: one page table, shared by every
+ *      such address space, whose entries all map one scratch page ---- */
+
+static uint64_t guard_table_phys;       /* 0 until the first pinned stack */
+static pfn_t guard_page = PFN_NONE;
+
+static int is_guard_pde(pte_t pde)
+{
+	return guard_table_phys && (pde & PTE_P) && pte_phys(pde) == guard_table_phys;
+}
+
+static int guard_table_get(void)
+{
+	if (guard_table_phys)
+		return 0;
+	pfn_t pg = vframe_alloc(FRAME_ANY), t = table_alloc();
+	if (pg == PFN_NONE || t == PFN_NONE || zero_frame(pg)) {
+		if (pg != PFN_NONE)
+			vframe_free(pg);
+		if (t != PFN_NONE)
+			vframe_free(t);
+		return -ENOMEM;
+	}
+	uint64_t pa = (uint64_t)t << PAGE_SHIFT;
+	platform->mmu.pin_table(pa, 1);
+	pte_t *pt = phys_to_virt(pa);
+	irqflags_t f = batch_open();
+	for (unsigned k = 0; k < 512; k++)     /* supervisor only: ring-3 programs never see it */
+		platform->mmu.set_pte(&pt[k], ((uint64_t)pg << PAGE_SHIFT) | PTE_P | PTE_RW |
+				      pte_nx | PTE_SPECIAL);
+	batch_close(f);
+	guard_page = pg;
+	guard_table_phys = pa;
+	return 0;
+}
+
+static uint32_t mmap_top(const struct vm_space *vm)
+{
+	return vm->guard_lo ? vm->guard_lo - 0x100000u : MMAP_TOP;
+}
+
 static pte_t *pte_lookup(struct vm_space *vm, uint32_t va, int alloc)
 {
 	if (va >= USER_TOP)
 		return 0;
 	pte_t *pd = vm->pd[va >> 30];
 	unsigned i = (va >> 21) & 511;
+	if (is_guard_pde(pd[i]))
+		return 0;                    /* the shared guard table is never written through here */
 	if (!(pd[i] & PTE_P)) {
 		if (!alloc)
 			return 0;
@@ -222,11 +284,13 @@ static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 {
 	int batch = platform->mmu.batch_begin && !batching;
 	unsigned cleared = 0;
+	irqflags_t f = 0;
 	if (batch)
-		platform->mmu.batch_begin();
+		f = batch_open();
 	for (uint32_t va = start; va < end && va < USER_TOP;) {
 		pte_t *pd = vm->pd[va >> 30];
-		if (!(pd[(va >> 21) & 511] & PTE_P)) {
+		pte_t pde = pd[(va >> 21) & 511];
+		if (!(pde & PTE_P) || is_guard_pde(pde)) {
 			uint32_t next = (va & ~0x1FFFFFu) + 0x200000u;
 			if (next < va)
 				break;
@@ -253,6 +317,7 @@ static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 		platform->mmu.batch_end();
 		if (cleared && vm == active)
 			platform->mmu.flush_all();
+		irq_restore(f);
 	}
 }
 
@@ -347,7 +412,7 @@ void vm_free(struct vm_space *vm)
 			continue;
 		for (unsigned j = 0; j < 512; j++) {
 			pte_t pde = vm->pd[i][j];
-			if (!(pde & PTE_P))
+			if (!(pde & PTE_P) || is_guard_pde(pde))
 				continue;
 			pte_t *pt = phys_to_virt(pte_phys(pde));
 			for (unsigned k = 0; k < 512; k++)
@@ -368,6 +433,28 @@ void vm_free(struct vm_space *vm)
 	kfree(vm);
 }
 
+/* fork of a pinned stack page: a private copy for the child, the
+ * parent's stays writable.  v is the parent's entry (pseudo-physical). */
+static int copy_page_to(struct vm_space *vm, pte_t *dpte, pte_t v)
+{
+	pfn_t p = vframe_alloc(FRAME_ANY);
+	if (p == PFN_NONE)
+		return -ENOMEM;
+	void *src = vkmap((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT)), *dst = vkmap(p);
+	if (!src || !dst) {
+		if (src) vkunmap(src);
+		if (dst) vkunmap(dst);
+		vframe_free(p);
+		return -ENOMEM;
+	}
+	memcpy(dst, src, PAGE_SIZE);
+	vkunmap(dst);
+	vkunmap(src);
+	platform->mmu.set_pte(dpte, ((uint64_t)p << PAGE_SHIFT) | (v & ~PTE_ADDR));
+	vm->nr_pages++;
+	return 0;
+}
+
 struct vm_space *vm_clone(struct vm_space *src)
 {
 	struct vm_space *vm = vm_new();
@@ -377,25 +464,30 @@ struct vm_space *vm_clone(struct vm_space *src)
 	vm->brk_start = src->brk_start;
 	vm->brk = src->brk;
 	vm->stack_low = src->stack_low;
+	vm->guard_lo = src->guard_lo;
 	struct vm_area **tail = &vm->areas;
 	for (struct vm_area *a = src->areas; a; a = a->next) {
 		struct vm_area *n = kmalloc(sizeof(*n));
-		if (!n)
-			goto fail;
+		if (!n) {
+			vm_free(vm);
+			return 0;
+		}
 		*n = *a;
 		n->next = 0;
 		*tail = n;
 		tail = &n->next;
 	}
-	if (platform->mmu.batch_begin) {
-		platform->mmu.batch_begin();
-		batching = 1;
-	}
+	irqflags_t f = batch_open();
+	batching = platform->mmu.batch_begin != 0;
 	for (int i = 0; i < 3; i++) {
 		for (unsigned j = 0; j < 512; j++) {
 			pte_t pde = src->pd[i][j];
 			if (!(pde & PTE_P))
 				continue;
+			if (is_guard_pde(pde)) {
+				platform->mmu.set_pte(&vm->pd[i][j], guard_table_phys | PDE_USER);
+				continue;
+			}
 			pte_t *spt = phys_to_virt(pte_phys(pde));
 			for (unsigned k = 0; k < 512; k++) {
 				pte_t v = pte_pseudo(spt[k]);
@@ -403,7 +495,17 @@ struct vm_space *vm_clone(struct vm_space *src)
 					continue;
 				uint32_t va = ((uint32_t)i << 30) | (j << 21) | (k << 12);
 				pte_t *dpte = pte_lookup(vm, va, 1);
-				if (!dpte || ref_get((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT)) != 0)
+				if (!dpte)
+					goto fail;
+				if (src->guard_lo && va >= src->stack_low) {
+					/* A pinned stack is never copy-on-write: a ring-1
+					 * program's stack must take a fault frame at any
+					 * moment (kmode/README). */
+					if (copy_page_to(vm, dpte, v))
+						goto fail;
+					continue;
+				}
+				if (ref_get((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT)) != 0)
 					goto fail;
 				struct vm_area *ar = vm_find(src, va);
 				if ((v & PTE_RW) && !(ar && (ar->flags & VM_SHARED))) {
@@ -415,18 +517,14 @@ struct vm_space *vm_clone(struct vm_space *src)
 			}
 		}
 	}
-	if (batching) {
-		platform->mmu.batch_end();
-		batching = 0;
-	}
+	batching = 0;
+	batch_close(f);
 	if (src == active)
 		platform->mmu.flush_all();
 	return vm;
 fail:
-	if (batching) {
-		platform->mmu.batch_end();
-		batching = 0;
-	}
+	batching = 0;
+	batch_close(f);
 	if (src == active)
 		platform->mmu.flush_all();
 	vm_free(vm);
@@ -505,6 +603,8 @@ int vm_map(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot, uin
 		return -EINVAL;
 	if (start >= VSYSCALL_ADDR)
 		return -EINVAL;
+	if (vm->guard_lo && start < vm->stack_low && start + len > vm->guard_lo)
+		return -ENOMEM;              /* a pinned stack's guard stays as it is */
 	struct vm_area *n = kmalloc(sizeof(*n));
 	if (!n)
 		return -ENOMEM;
@@ -562,21 +662,22 @@ int vm_protect(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot)
 
 uint32_t vm_find_free(struct vm_space *vm, uint32_t len)
 {
+	uint32_t top = mmap_top(vm);
 	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
-	if (!len || len > MMAP_TOP - MMAP_BOTTOM)
+	if (!len || len > top - MMAP_BOTTOM)
 		return 0;
 	uint32_t best = 0, prev_end = MMAP_BOTTOM;
 	for (struct vm_area *a = vm->areas;; a = a->next) {
-		uint32_t gap_end = a ? a->start : MMAP_TOP;
-		if (gap_end > MMAP_TOP)
-			gap_end = MMAP_TOP;
+		uint32_t gap_end = a ? a->start : top;
+		if (gap_end > top)
+			gap_end = top;
 		if (gap_end >= prev_end + len)
 			best = gap_end - len;
 		if (!a)
 			break;
 		if (a->end > prev_end)
 			prev_end = a->end;
-		if (prev_end >= MMAP_TOP)
+		if (prev_end >= top)
 			break;
 	}
 	return best;
@@ -584,7 +685,7 @@ uint32_t vm_find_free(struct vm_space *vm, uint32_t len)
 
 uint32_t vm_brk(struct vm_space *vm, uint32_t newbrk)
 {
-	if (newbrk < vm->brk_start || newbrk >= MMAP_TOP)
+	if (newbrk < vm->brk_start || newbrk >= mmap_top(vm))
 		return vm->brk;
 	uint32_t old_end = (vm->brk + PAGE_SIZE - 1) & PAGE_MASK;
 	uint32_t new_end = (newbrk + PAGE_SIZE - 1) & PAGE_MASK;
@@ -724,6 +825,37 @@ int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len)
 			return r;
 	}
 	return 0;
+}
+
+int vm_pin_stack(struct vm_space *vm, uint32_t lo, uint32_t guard_lo)
+{
+	struct vm_area *stack = 0;
+	for (struct vm_area *a = vm->areas; a; a = a->next) {
+		if (a->flags & VM_GROWSDOWN)
+			stack = a;
+		else if (a->end > guard_lo - 0x100000u && a->start < USER_STACK_TOP)
+			return -ENOMEM;              /* something else where the guard goes */
+	}
+	if (!stack || stack->start < lo || (lo | guard_lo) & 0x1FFFFFu || guard_lo >= lo ||
+	    guard_table_get())
+		return -ENOMEM;
+	stack->start = lo;
+	vm->stack_low = lo;
+	int r = vm_populate(vm, lo, USER_STACK_TOP - lo);
+	if (r)
+		return r;
+	irqflags_t f = batch_open();
+	for (uint32_t va = guard_lo; va < lo; va += 0x200000u) {
+		pte_t *pde = &vm->pd[va >> 30][(va >> 21) & 511];
+		if (*pde & PTE_P) {
+			r = -ENOMEM;                 /* a page table left from an earlier mapping */
+			break;
+		}
+		platform->mmu.set_pte(pde, guard_table_phys | PDE_USER);
+	}
+	batch_close(f);
+	vm->guard_lo = guard_lo;             /* also what vm_free looks at for a partial guard */
+	return r;
 }
 
 int vm_write(struct vm_space *vm, uint32_t va, const void *src, size_t len)

@@ -359,22 +359,24 @@ static void pv_set_kernel_stack(uint32_t esp0)
 		hc(__HYPERVISOR_stack_switch, FLAT_RING1_SS, esp0, 0, 0);
 }
 extern char trap_stubs[];
-extern uint16_t kernel_ds_sel;
 extern char kernel_stack_top[];
 
 static void pv_desc_init(void)
 {
 	static struct trap_info traps[34];
 	unsigned n = 0;
+	/* Flag 4: events masked on entry, as an interrupt gate clears IF (a
+	 * kernel-mode program's frame is moved off its stack by the entry
+	 * code, which an upcall must not interrupt halfway: kmode/README). */
 	for (unsigned v = 0; v < 32; v++) {
 		traps[n].vector = v;
-		traps[n].flags = (v == 3 || v == 4) ? 3 : 0;    /* int3/into from ring 3 */
+		traps[n].flags = 4 | ((v == 3 || v == 4) ? 3 : 0);    /* int3/into from ring 3 */
 		traps[n].cs = FLAT_RING1_CS;
 		traps[n].address = (unsigned long)trap_stubs + v * 16;
 		n++;
 	}
 	traps[n].vector = 0x80;                 /* Linux system calls: a direct trap */
-	traps[n].flags = 3;
+	traps[n].flags = 4 | 3;
 	traps[n].cs = FLAT_RING1_CS;
 	traps[n].address = (unsigned long)trap_stubs + 0x80 * 16;
 	n++;
@@ -382,6 +384,7 @@ static void pv_desc_init(void)
 	long rc = hc(__HYPERVISOR_set_trap_table, (unsigned long)traps, 0, 0, 0);
 	if (rc)
 		panic("xen-pv: set_trap_table failed: %ld", rc);
+	kernel_cs_sel = FLAT_RING1_CS;
 	kernel_ds_sel = FLAT_RING1_DS;
 	user_cs_sel = FLAT_RING3_CS;
 	user_ds_sel = FLAT_RING3_DS;

@@ -1,10 +1,12 @@
 /*
  * Kernel-mode applications (kmode/README): trusted programs (under
- * /trusted/, or carrying the amphi ELF note) run in ring 0 with the
- * kernel's segments, in their own address space.  Here: the switch
- * (kmode=off), the direct-call entry's alias page and its C half, the
- * return to such a program, and the double-fault task that catches a
- * fault the CPU could not push on the program's own stack.
+ * /trusted/, or carrying the amphi ELF note) run in the kernel's ring with
+ * the kernel's segments, in their own address space: ring 0, or ring 1
+ * as a Xen PV guest.  Here: the switch (kmode=off), the direct-call
+ * entry's alias page and its C half, the return to such a program, and
+ * the two answers to a stack fault the CPU (or Xen) could not push on the
+ * program's own stack: the double-fault task in ring 0, pinned stacks
+ * over a guard with a watchdog in ring 1.
  */
 #include <amphi/proc.h>
 #include <amphi/vm.h>
@@ -21,11 +23,13 @@
 #include <amphi/cmdline.h>
 #include <amphi/boot.h>
 #include <amphi/platform.h>
+#include <amphi/timer.h>
 #include <asm/traps.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
 void kmode_syscall_entry(void);                 /* kmode_entry.S */
+void kmode_syscall_entry_pv(void);
 void df_resume(void);
 int kmode_syscall(struct trap_frame *tf);
 void kmode_return_prepare(struct trap_frame *tf);
@@ -34,6 +38,7 @@ void df_resumed(struct trap_frame *tf);
 void nmi_task(void);
 
 int kmode_enabled;
+int kmode_ring;                          /* the kernel's: 0, or 1 under Xen PV */
 static int entry_ok;
 static unsigned df_total;
 extern unsigned tls_generation;             /* user.c */
@@ -71,15 +76,15 @@ void kmode_init(void)
 	kernel_tss.cr3 = read_cr3();
 	trap_set_handler(X86_NM, nm_handler);
 	kmode_enabled = !(cmdline_get(boot_info.cmdline, "kmode", opt, sizeof(opt)) && !strcmp(opt, "off"));
-	if (!strcmp(platform->mmu.mode, "xen-pv"))
-		kmode_enabled = 0;                       /* no ring 0 for a PV guest (kmode/README) */
-	/* The alias page: one jmp to kmode_syscall_entry at a fixed kernel
+	kmode_ring = kernel_cs_sel & 3;
+	/* The alias page: one jmp to the direct-call entry at a fixed kernel
 	 * address (supervisor only: ring 3 faults on it). */
+	void (*entry)(void) = kmode_ring ? kmode_syscall_entry_pv : kmode_syscall_entry;
 	pfn_t pfn = frame_alloc(FRAME_LOW);
 	if (pfn != PFN_NONE) {
 		uint8_t *pg = phys_to_virt((uint64_t)pfn << PAGE_SHIFT);
 		memset(pg, 0xcc, PAGE_SIZE);
-		int32_t rel = (int32_t)((uint32_t)kmode_syscall_entry - (KMODE_ENTRY_ADDR + 5));
+		int32_t rel = (int32_t)((uint32_t)entry - (KMODE_ENTRY_ADDR + 5));
 		pg[0] = 0xe9;
 		memcpy(pg + 1, &rel, 4);
 		entry_ok = paging_map(KMODE_ENTRY_ADDR, (uint64_t)pfn << PAGE_SHIFT,
@@ -87,9 +92,73 @@ void kmode_init(void)
 	}
 	if (!entry_ok)
 		kmode_enabled = 0;
-	printk("kmode: trusted programs (/trusted/, amphi ELF note) %s; direct-call entry at %#x, "
-	       "double faults to task %#x\n", kmode_enabled ? "run in ring 0" : "run in ring 3 (kmode=off)",
-	       KMODE_ENTRY_ADDR, SEL_DFTSS);
+	if (kmode_ring && !irq_pv_mask) {
+		printk("kmode: no event channels (shared info not mapped): trusted programs run in ring 3\n");
+		kmode_enabled = 0;
+	}
+	if (!kmode_enabled) {
+		printk("kmode: trusted programs (/trusted/, amphi ELF note) run in ring 3 (kmode=off)\n");
+		return;
+	}
+	if (kmode_ring == 0)
+		printk("kmode: trusted programs (/trusted/, amphi ELF note) run in ring 0; direct-call entry "
+		       "at %#x, double faults to task %#x\n", KMODE_ENTRY_ADDR, SEL_DFTSS);
+	else
+		printk("kmode: trusted programs (/trusted/, amphi ELF note) run in ring %d; direct-call entry "
+		       "at %#x; stacks pinned [%#x, %#x) over a %u MiB guard, checked at every entry "
+		       "and every %u us\n", kmode_ring, KMODE_ENTRY_ADDR, PINNED_STACK_LO, USER_STACK_TOP,
+		       (PINNED_STACK_LO - PINNED_GUARD_LO) >> 20, (unsigned)(WATCHDOG_NS / 1000));
+}
+
+/* ---- ring 1 (Xen PV): no task gate, so a stack fault must never happen
+ *      (kmode/README, "Stack starvation") ---- */
+
+static struct timer watchdog;
+static unsigned watchdog_ticks;
+
+/* Every WATCHDOG_NS while a kernel-mode program runs: the interrupt
+ * itself is the point, since its way back to the program goes through
+ * kmode_return_prepare, which checks the stack pointer.  A program that
+ * never enters the kernel is thus checked at least that often. */
+static void watchdog_fire(struct timer *t)
+{
+	struct process *p = proc_current();
+	watchdog_ticks++;
+	if (p && p->kmode)
+		timer_add(t, now_ns() + WATCHDOG_NS, watchdog_fire);
+}
+
+static void watchdog_arm(void)
+{
+	if (!watchdog.armed)
+		timer_add(&watchdog, now_ns() + WATCHDOG_NS, watchdog_fire);
+}
+
+unsigned kmode_watchdog_ticks(void)
+{
+	return watchdog_ticks;
+}
+
+/* A stack pointer in the guard: the program overflowed its pinned stack
+ * (its pushes went to the scratch page).  It is killed before it runs
+ * again; nothing it wrote there is its own data. */
+static void guard_check(struct process *p, const struct trap_frame *tf)
+{
+	struct vm_space *vm = p->vm;
+	if (!vm || !vm->guard_lo || tf->user_esp >= vm->stack_low || tf->user_esp < vm->guard_lo)
+		return;
+	sti();
+	p->df_count++;
+	printk("kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
+	       "stack overflow at eip %#x\n", p->pid, p->name, tf->user_esp, vm->stack_low, tf->eip);
+	proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
+}
+
+int kmode_exec_prepare(struct vm_space *vm)
+{
+	if (kmode_ring == 0)
+		return 0;                 /* demand-paged stack; the double-fault task catches the rest */
+	return vm_pin_stack(vm, PINNED_STACK_LO, PINNED_GUARD_LO);
 }
 
 uint32_t kmode_sysinfo(void)
@@ -100,16 +169,23 @@ uint32_t kmode_sysinfo(void)
 /* ---- the direct call ---- */
 
 /* Returns 2 when the fastest return will do (nothing to write on the
- * program's stack, no segment to reload: the TLS descriptor in the GDT
- * did not change meanwhile), 1 when %gs and %fs must be loaded again (it
- * did: another process ran, or set_thread_area), 0 for the general way
+ * program's stack, no segment to reload: no other thread ran and the TLS
+ * descriptor in the GDT did not change meanwhile), 1 when %gs and %fs
+ * must be loaded again (another thread ran, or set_thread_area), 0 for
+ * the general way
  * back through trap_return (to ring 0 or, after an execve, to ring 3). */
 int kmode_syscall(struct trap_frame *tf)
 {
 	struct process *p = proc_current();
+	struct thread *self = thread_current();
 	unsigned gen = tls_generation;
+	uint64_t runs = self->nr_runs;
 	uint32_t eip = tf->eip, esp = tf->user_esp, fl = tf->eflags;
 	uint32_t gs = tf->gs, fs = tf->fs, es = tf->es, ds = tf->ds;
+	if (kmode_ring) {
+		guard_check(p, tf);
+		watchdog_arm();
+	}
 	syscall_from_frame(p, tf);
 	sched_irq_exit();
 	/* Fast path: eflags and the return address are still where the
@@ -117,9 +193,12 @@ int kmode_syscall(struct trap_frame *tf)
 	if (tf->eip == eip && tf->user_esp == esp && tf->eflags == fl) {
 		tf->esp_at_pusha = esp - 8;
 		if (tf->gs != gs || tf->fs != fs || tf->es != es || tf->ds != ds ||
-		    (ds & 0xffff) != SEL_KDATA || (es & 0xffff) != SEL_KDATA || tf->cs != SEL_KCODE)
+		    (ds & 0xffff) != kernel_ds_sel || (es & 0xffff) != kernel_ds_sel ||
+		    (tf->cs & 0xffff) != kernel_cs_sel)
 			return 0;
-		return gen == tls_generation ? 2 : 1;
+		/* Another thread ran meanwhile: %gs and %fs hold what it left
+		 * (the switch does not save them). */
+		return gen == tls_generation && runs == self->nr_runs ? 2 : 1;
 	}
 	return 0;
 }
@@ -129,18 +208,32 @@ int kmode_syscall(struct trap_frame *tf)
  * kills the program. */
 void kmode_return_prepare(struct trap_frame *tf)
 {
+	struct process *p = proc_current();
+	if (!p)
+		panic("kmode: return to a kernel-ring program frame without a process");
 	/* NT off; IF as it was: a fault in the entry code (interrupts off)
-	 * resumes there with interrupts still off. */
-	uint32_t v[2] = { tf->eflags & ~0x4000u, tf->eip };
-	uint32_t sp = tf->user_esp - 8;
-	if (copy_to_user(sp, v, sizeof(v)) != 0) {
-		struct process *p = proc_current();
+	 * resumes there with interrupts still off.  Ring 0: eflags and eip
+	 * for popf; ret.  Ring 1: eax (the slot the iret stub pushes into),
+	 * eip, cs, eflags for HYPERVISOR_iret, which restores the event mask
+	 * from IF as it returns. */
+	uint32_t v[4] = { tf->eflags & ~0x4000u, tf->eip };
+	uint32_t n = 8, sp = tf->user_esp - 8;
+	if (kmode_ring) {
+		guard_check(p, tf);
+		v[0] = tf->eax;
+		v[1] = tf->eip;
+		v[2] = tf->cs & 0xffff;
+		v[3] = tf->eflags & ~0x4000u;
+		n = 16;
+		sp = tf->user_esp - 16;
+	}
+	if (copy_to_user(sp, v, n) != 0) {
 		sti();
-		if (!p)
-			panic("kmode: return to a ring-0 frame without a process");
 		proc_kill_fault(p, SIGSEGV, tf->eip, sp);
 	}
-	tf->esp_at_pusha = sp;
+	tf->esp_at_pusha = kmode_ring ? sp + 4 : sp;
+	if (kmode_ring)
+		watchdog_arm();
 }
 
 /* ---- the double-fault task ---- */

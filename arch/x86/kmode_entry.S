@@ -79,6 +79,73 @@ kmode_syscall_entry:
 	.size kmode_syscall_entry, . - kmode_syscall_entry
 
 /*
+ * The same entry for ring 1, under Xen PV (kmode_init picks it): the
+ * interrupt flag is vcpu_info's event mask (cli would trap to Xen and do
+ * nothing there), the selectors are Xen's ring-1 ones, and the fast way
+ * back turns events on again (with a hypercall when one is already
+ * pending, so that Xen delivers it) while still on the kernel stack, then
+ * returns with popf (arithmetic flags only, in ring 1); ret.
+ */
+	.globl kmode_syscall_entry_pv
+	.type kmode_syscall_entry_pv, @function
+kmode_syscall_entry_pv:
+	pushfl                                 /* U-4: eflags */
+	pushl %eax                             /* U-8: the number */
+	movl %ss:irq_pv_mask, %eax
+	movb $1, %ss:(%eax)                    /* events off */
+	movl %esp, %eax
+	movl %ss:kernel_tss+4, %esp            /* esp0 */
+	pushl %ss                              /* user_ss */
+	pushl %eax
+	addl $12, (%esp)                       /* user_esp: U+4, after the ret */
+	pushl %ss:4(%eax)                      /* eflags */
+	pushl %cs                              /* cs: FLAT_RING1_CS */
+	pushl %ss:8(%eax)                      /* eip: the return address */
+	pushl $0                               /* error code */
+	pushl $0x80                            /* vector */
+	movl %ss:(%eax), %eax
+	pushal
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	movl %ds, %eax
+	cmpw %ss:kernel_ds_sel, %ax
+	jne 1f
+	movl %es, %eax
+	cmpw %ss:kernel_ds_sel, %ax
+	je 2f
+1:	movw %ss:kernel_ds_sel, %ax
+	movw %ax, %ds
+	movw %ax, %es
+2:	pushl %esp
+	cld
+	call kmode_syscall
+	addl $4, %esp
+	testl %eax, %eax
+	jz trap_return
+	pushl %eax
+	movl irq_pv_mask, %eax
+	movb $0, (%eax)                        /* events on: one arriving now nests here */
+	movl irq_pv_pending, %eax
+	testb $0xff, (%eax)
+	jz 5f
+	call *irq_pv_kick_fn                   /* pending already: a hypercall's return delivers it */
+5:	popl %eax
+	cmpl $2, %eax
+	je 3f
+	popl %gs
+	popl %fs
+	addl $8, %esp
+	jmp 4f
+3:	addl $16, %esp
+4:	popal
+	movl -20(%esp), %esp
+	popfl
+	ret
+	.size kmode_syscall_entry_pv, . - kmode_syscall_entry_pv
+
+/*
  * %esp: a frame at the top of the kernel stack, for a ring-0 program.
  * kmode_return_prepare() stores eflags and eip just below the program's
  * %esp (or kills it when that memory is gone) and leaves the address in
@@ -91,6 +158,8 @@ kmode_return:
 	pushl %esp
 	call kmode_return_prepare
 	addl $4, %esp
+	cmpl $0, kmode_ring
+	jne 1f
 	popl %gs
 	popl %fs
 	popl %es
@@ -99,6 +168,16 @@ kmode_return:
 	movl -20(%esp), %esp                   /* the frame's esp slot, below us now */
 	popfl
 	ret
+	/* Ring 1 (Xen PV): eip, cs and eflags wait below the program's %esp,
+	 * the iret stub pushes %eax under them; Xen's iret returns to ring 1
+	 * with %esp above that frame and the event mask from its IF. */
+1:	popl %gs
+	popl %fs
+	popl %es
+	popl %ds
+	popal
+	movl -20(%esp), %esp
+	jmp *%cs:xen_pv_iret
 	.size kmode_return, . - kmode_return
 
 /*

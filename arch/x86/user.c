@@ -199,8 +199,8 @@ void sysenter_dispatch(struct trap_frame *tf)
 	if (p && p->kmode) {
 		/* sysenter from ring 0: the frame is a ring-0 program's, which
 		 * returns through trap_return (sysexit only goes to ring 3). */
-		tf->cs = SEL_KCODE;
-		tf->user_ss = SEL_KDATA;
+		tf->cs = prog_cs_sel(1);
+		tf->user_ss = prog_ds_sel(1);
 	}
 	uint32_t arg6;
 	sti();

@@ -55,6 +55,7 @@ struct vm_space {
 	struct vm_area *areas;
 	uint32_t brk_start, brk;     /* program break: [brk_start, brk) */
 	uint32_t stack_low;          /* lowest address the stack may grow to */
+	uint32_t guard_lo;           /* a pinned stack's guard: [guard_lo, stack_low); 0: none */
 	uint32_t nr_pages;           /* user pages mapped (statistics) */
 	uint64_t as_limit;           /* RLIMIT_AS: bytes of areas at most (0: none) */
 };
@@ -76,6 +77,18 @@ uint32_t vm_find_free(struct vm_space *vm, uint32_t len);
 struct vm_area *vm_find(struct vm_space *vm, uint32_t addr);
 /* brk: moves the break; returns the new break (the old one on failure). */
 uint32_t vm_brk(struct vm_space *vm, uint32_t newbrk);
+
+/*
+ * A pinned stack (Xen PV kernel-mode programs, kmode/README): the stack
+ * area becomes [lo, USER_STACK_TOP), every page of it present, writable
+ * and private (fork copies it instead of sharing it copy-on-write), and
+ * [guard_lo, lo) maps one shared scratch page, writable, through one shared
+ * page table, so that nothing a ring-1 program does with its stack
+ * pointer there faults.  lo and guard_lo are 2 MiB aligned (whole page
+ * tables).  mmap and brk stay below the guard.  0 or -ENOMEM (no memory,
+ * or another area in the way).
+ */
+int vm_pin_stack(struct vm_space *vm, uint32_t lo, uint32_t guard_lo);
 
 /* Allocates every page of [start, start+len) now; 0 or -ENOMEM. */
 int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len);
