@@ -6,6 +6,7 @@
 #   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
 #   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
+#   make bench-xen  the same on Xen PVH (ring 0) and Xen PV (ring 1); bench-all: every platform
 #   make menuconfig / defconfig
 
 VERSION   := 0.1
@@ -24,7 +25,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso bench bench-xen \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -156,6 +157,8 @@ bench: all $(BUILD)/initrd.cpio
 	tests/bench/syscall
 bench-xen: all $(BUILD)/initrd.cpio
 	tests/bench/syscall --xen
+bench-all: all $(BUILD)/initrd.cpio
+	tests/bench/syscall --platform all
 
 clean:
 	rm -rf $(BUILD) include/generated

@@ -5,8 +5,9 @@
  *   int80    int $0x80 in inline assembly
  *   sysenter call *AT_SYSINFO (the vDSO's __kernel_vsyscall: sysenter or
  *            syscall where the kernel offers it); "-" when there is no AT_SYSINFO.
- *            In a kernel-mode application on amphi (ring 0, AT_SYSINFO in the
- *            kernel half) this is amphi's entry page at 0xbffff000 instead.
+ *            In a kernel-mode application on amphi (ring 0, or 1 under Xen
+ *            PV; AT_SYSINFO in the kernel half) this is amphi's entry page
+ *            at 0xbffff000 instead.
  *   direct   amphi's direct call for kernel-mode applications: AT_SYSINFO
  *            when it points into the kernel half; "-" elsewhere
  *   libc     musl's normal path (getpid(), write(), clock_gettime(): musl
@@ -34,7 +35,7 @@ struct ts32 {
 };
 
 static uintptr_t vsys;   /* the sysenter path (AT_SYSINFO in ring 3) */
-static uintptr_t direct; /* the direct call (AT_SYSINFO of a ring-0 program) */
+static uintptr_t direct; /* the direct call (AT_SYSINFO of a kernel-mode program) */
 #define AMPHI_ENTRY_PAGE 0xbffff000u
 static int nullfd = -1;
 static char byte = 'x';
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 		iters = 20000;
 	__asm__ volatile("movl %%cs, %0" : "=r"(cs));
 	at = getauxval(AT_SYSINFO);
-	if ((cs & 3) == 0 && at >= 0xc0000000u) {
+	if ((cs & 3) != 3 && at >= 0xc0000000u) {   /* ring 0, or ring 1 under Xen PV */
 		direct = at;                 /* amphi, kernel-mode application */
 		vsys = AMPHI_ENTRY_PAGE;
 	} else {
