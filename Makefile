@@ -60,7 +60,7 @@ obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          kernel/cmdline.o kernel/acpi.o kernel/test.o \
          drivers/uart16550.o \
          mm/memmap.o mm/frame_alloc.o mm/frame.o mm/heap_core.o mm/heap.o mm/mm_init.o mm/kmap.o \
-         lib/vsnprintf.o lib/string.o lib/pvclock.o \
+         lib/vsnprintf.o lib/string.o lib/pvclock.o lib/elf_note.o \
          pv/platform.o pv/native.o \
          hypercall/detect.o hypercall/cpuid_scan.o
 

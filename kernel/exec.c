@@ -20,6 +20,7 @@
 #include <amphi/printk.h>
 #include <amphi/errno.h>
 #include <amphi/kmode.h>
+#include <amphi/elf_note.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
@@ -102,8 +103,6 @@ void prng_fill(void *buf, size_t n);
 /* ---- trust (kmode/README): a program under /trusted/, or one that
  *      carries the note { "amphi", type AMPHI_NOTE_KMODE } ---- */
 
-#define AMPHI_NOTE_KMODE 1
-
 static int trusted_path(struct process *p, const char *path)
 {
 	char abs[PATH_MAX_AMPHI];
@@ -112,25 +111,15 @@ static int trusted_path(struct process *p, const char *path)
 	return !strncmp(abs, "/trusted/", 9);
 }
 
+/* Reads at most the segment's first 256 bytes (a stack buffer): a note
+ * beyond that limit, or cut by it, does not count. */
 static int has_kmode_note(struct file *f, const struct elf32_phdr *q)
 {
 	uint8_t buf[256];
 	uint32_t n = q->p_filesz < sizeof(buf) ? q->p_filesz : sizeof(buf);
 	if (vfs_pread(f, buf, n, q->p_offset) != (ssize32_t)n)
 		return 0;
-	for (uint32_t off = 0; off + 12 <= n;) {
-		uint32_t namesz, descsz, type;
-		memcpy(&namesz, buf + off, 4);
-		memcpy(&descsz, buf + off + 4, 4);
-		memcpy(&type, buf + off + 8, 4);
-		uint32_t next = off + 12 + ((namesz + 3) & ~3u) + ((descsz + 3) & ~3u);
-		if (namesz > n || descsz > n || next > n || next <= off)
-			return 0;
-		if (namesz == 6 && !memcmp(buf + off + 12, "amphi", 6) && type == AMPHI_NOTE_KMODE)
-			return 1;
-		off = next;
-	}
-	return 0;
+	return elf_note_find(buf, n, AMPHI_NOTE_NAME, AMPHI_NOTE_KMODE);
 }
 
 static int build_stack(struct vm_space *vm, struct exec_args *ea, uint32_t base,
