@@ -12,6 +12,10 @@ struct file_ops {
 	void (*release)(struct file *f);
 	int (*stat)(struct file *f, struct kstat64 *st);             /* pipes */
 	int (*poll)(struct file *f, int events);                     /* NULL: always ready */
+	/* Directories without a ramfs node (/proc): entries from f->off, as
+	 * ramfs_readdir; and the directory's absolute path (file_dir_path). */
+	int (*readdir)(struct file *f, ramfs_fill_fn fill, void *ctx);
+	int (*dir_path)(struct file *f, char *buf, size_t n);
 	int tty;
 };
 
@@ -29,4 +33,13 @@ struct file {
 int dev_open(struct file *f, uint32_t rdev);
 /* pipe.c */
 int pipe_create(struct file *rd, struct file *wr);
+/* procfs.c: 1 when path (relative to cwd) normalizes to /proc or below,
+ * with *err 0 and e what it names, or *err -errno; 0 when not under /proc.
+ * The rest takes a matched entry. */
+struct procfs_ent;
+int procfs_match(const char *cwd, const char *path, int follow, struct procfs_ent *e, int *err);
+int procfs_open(struct file *f, const struct procfs_ent *e, int flags);   /* sets ops, priv */
+int procfs_stat(const struct procfs_ent *e, struct kstat64 *st);
+int procfs_readlink(const struct procfs_ent *e, char *buf, size_t n);
+int procfs_dir_path(const struct procfs_ent *e, char *buf, size_t n);
 #endif

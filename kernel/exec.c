@@ -424,6 +424,14 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 		if (*c == '/' && c[1])
 			b = c + 1;
 	strlcpy(p->name, b, sizeof(p->name));
+	/* argv for /proc/<pid>/cmdline: the first argc strings of ea->buf. */
+	uint32_t alen = 0;
+	for (int i = 0; i < ea->argc && alen < ea->used; i++)
+		alen += strnlen(ea->buf + alen, ea->used - alen) + 1;
+	if (alen > ea->used)
+		alen = ea->used;
+	p->cmdline_len = alen < sizeof(p->cmdline) ? alen : sizeof(p->cmdline);
+	memcpy(p->cmdline, ea->buf, p->cmdline_len);
 	if (trusted || noted)
 		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
 		       trusted ? "trusted: /trusted/" : "trusted: amphi note", kmode ? "" : ", kmode=off");

@@ -163,6 +163,61 @@ void proc_for_each(int (*fn)(struct process *p, void *arg), void *arg)
 			break;
 }
 
+/* ---- snapshots for /proc (fs/procfs.c) ---- */
+
+int proc_info_get(int pid, struct proc_info *out)
+{
+	int r = -ENOENT;
+	irqflags_t f = spin_lock_irqsave(&proc_lock);
+	struct process *p = all_procs;
+	while (p && p->pid != pid)
+		p = p->all_next;
+	if (p) {
+		memset(out, 0, sizeof(*out));
+		out->pid = p->pid;
+		out->ppid = p->parent ? p->parent->pid : 0;
+		out->pgid = p->pgid;
+		out->sid = p->sid;
+		memcpy(out->name, p->name, sizeof(out->name));
+		out->name[sizeof(out->name) - 1] = '\0';
+		/* Interrupts are off: the thread cannot exit under us. */
+		if (p->state == PROC_ZOMBIE)
+			out->state = 'Z';
+		else if (p->thread && p->thread->state == THREAD_BLOCKED)
+			out->state = 'S';
+		else
+			out->state = 'R';
+		out->kmode = p->kmode;
+		out->ring = p->kmode ? (kernel_cs_sel & 3) : 3;
+		out->umask = p->umask;
+		out->start_ticks = p->start_ns / 10000000ull;    /* AT_CLKTCK is 100 */
+		out->sig_pending = p->sig_pending;
+		out->sig_blocked = p->sig_blocked;
+		out->cmdline_len = p->cmdline_len < sizeof(out->cmdline) ? p->cmdline_len : sizeof(out->cmdline);
+		memcpy(out->cmdline, p->cmdline, out->cmdline_len);
+		r = 0;
+	}
+	spin_unlock_irqrestore(&proc_lock, f);
+	return r;
+}
+
+int proc_next_pid(int min)
+{
+	int best = -1;
+	irqflags_t f = spin_lock_irqsave(&proc_lock);
+	for (struct process *p = all_procs; p; p = p->all_next)
+		if (p->pid >= min && (best < 0 || p->pid < best))
+			best = p->pid;
+	spin_unlock_irqrestore(&proc_lock, f);
+	return best;
+}
+
+int proc_current_pid(void)
+{
+	struct process *p = proc_current();
+	return p ? p->pid : 0;
+}
+
 static void proc_thread_main(void *arg)
 {
 	struct process *p = arg;

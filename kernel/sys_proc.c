@@ -162,6 +162,8 @@ static long do_fork(uint32_t flags, uint32_t stack, uint32_t ptid, uint32_t tls,
 		return -ENOMEM;
 	}
 	strlcpy(c->name, p->name, sizeof(c->name));
+	memcpy(c->cmdline, p->cmdline, sizeof(c->cmdline));
+	c->cmdline_len = p->cmdline_len;
 	memcpy(c->sigact, p->sigact, sizeof(c->sigact));
 	c->sig_blocked = p->sig_blocked;
 	c->tls_desc = p->tls_desc;

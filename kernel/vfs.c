@@ -13,6 +13,7 @@
 #include <amphi/kmap.h>
 #include <amphi/mm.h>
 #include <amphi/layout.h>
+#include <amphi/procfs.h>
 #include "../fs/file.h"
 
 static struct ramfs rootfs;
@@ -71,6 +72,8 @@ static int vfs_make_dev(void)
 		r = make_dev("/dev/zero", S_IFCHR | 0666, MKDEV(1, 5));
 	if (!r)
 		r = mkdir_p("/tmp", 01777);
+	if (!r)
+		r = mkdir_p("/proc", 0555);     /* listed in /; its contents are fs/procfs.c's */
 	return r;
 }
 
@@ -149,6 +152,16 @@ struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mod
 	if (acc == 3) {
 		*err = -EINVAL;
 		return 0;
+	}
+	struct procfs_ent pe;
+	if (procfs_match(cwd, path, follow, &pe, err)) {
+		if (!*err && !(f = file_alloc(flags)))
+			*err = -ENOMEM;
+		if (!*err && (*err = procfs_open(f, &pe, flags)) != 0) {
+			kfree(f);
+			f = 0;
+		}
+		return f;
 	}
 	LOCK();
 	if (!vfs_ready) {
@@ -368,14 +381,19 @@ static int fill_dirent(void *vctx, const char *name, size_t len, uint32_t ino, u
 
 ssize32_t file_getdents64(struct file *f, void *kbuf, size_t n)
 {
-	if (f->ops || !RNODE_IS_DIR(f->node))
-		return -ENOTDIR;
 	struct dirent_ctx c = { kbuf, n, 0, 0 };
-	LOCK();
-	uint64_t pos = (uint64_t)f->off;
-	int r = ramfs_readdir(f->node, &pos, fill_dirent, &c);
-	f->off = (int64_t)pos;
-	UNLOCK();
+	int r;
+	if (f->ops && f->ops->readdir) {
+		r = f->ops->readdir(f, fill_dirent, &c);
+	} else {
+		if (f->ops || !RNODE_IS_DIR(f->node))
+			return -ENOTDIR;
+		LOCK();
+		uint64_t pos = (uint64_t)f->off;
+		r = ramfs_readdir(f->node, &pos, fill_dirent, &c);
+		f->off = (int64_t)pos;
+		UNLOCK();
+	}
 	if (r)
 		return r;
 	if (c.used == 0 && c.full)
@@ -401,6 +419,11 @@ uint32_t file_type(struct file *f)
 {
 	if (f->node)
 		return RNODE_TYPE(f->node);
+	struct kstat64 st;
+	if (f->ops && f->ops->readdir)
+		return S_IFDIR;
+	if (f->ops && f->ops->stat && f->ops->stat(f, &st) == 0)
+		return st.st_mode & S_IFMT;
 	return S_IFIFO;
 }
 
@@ -422,6 +445,8 @@ void file_set_flags(struct file *f, int flags)
 
 int file_dir_path(struct file *f, char *buf, size_t n)
 {
+	if (f->ops && f->ops->dir_path)
+		return f->ops->dir_path(f, buf, n);
 	if (f->ops || !f->node || !RNODE_IS_DIR(f->node))
 		return -ENOTDIR;
 	LOCK();
@@ -467,9 +492,23 @@ static int walk_existing(const char *cwd, const char *path, int follow, struct r
 	return r;
 }
 
+/* /proc is read-only: nothing is created, linked or removed under it. */
+static int procfs_refuse(const char *cwd, const char *path)
+{
+	struct procfs_ent pe;
+	int err;
+	if (!procfs_match(cwd, path, 0, &pe, &err))
+		return 0;
+	return !err && pe.kind == PROCFS_ROOT ? -EBUSY : -EACCES;
+}
+
 int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow)
 {
 	struct ramfs_walk w;
+	struct procfs_ent pe;
+	int err;
+	if (procfs_match(cwd, path, follow, &pe, &err))
+		return err ? err : procfs_stat(&pe, st);
 	LOCK();
 	int r = walk_existing(cwd, path, follow, &w);
 	if (!r)
@@ -481,6 +520,9 @@ int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow)
 int vfs_mkdir(const char *cwd, const char *path, uint32_t mode)
 {
 	struct ramfs_walk w;
+	int pr = procfs_refuse(cwd, path);
+	if (pr)
+		return pr;
 	LOCK();
 	int r = ramfs_walk(&rootfs, cwd, path, 0, &w);
 	if (!r && w.node)
@@ -494,6 +536,9 @@ int vfs_mkdir(const char *cwd, const char *path, uint32_t mode)
 int vfs_unlink(const char *cwd, const char *path, int rmdir)
 {
 	struct ramfs_walk w;
+	int pr = procfs_refuse(cwd, path);
+	if (pr)
+		return pr;
 	LOCK();
 	int r = walk_existing(cwd, path, 0, &w);
 	if (!r && w.node == rootfs.root)
@@ -509,6 +554,9 @@ int vfs_unlink(const char *cwd, const char *path, int rmdir)
 int vfs_symlink(const char *cwd, const char *target, const char *path)
 {
 	struct ramfs_walk w;
+	int pr = procfs_refuse(cwd, path);
+	if (pr)
+		return pr;
 	LOCK();
 	int r = ramfs_walk(&rootfs, cwd, path, 0, &w);
 	if (!r && w.node)
@@ -522,6 +570,11 @@ int vfs_symlink(const char *cwd, const char *target, const char *path)
 int vfs_link(const char *cwd, const char *oldpath, const char *newpath, int follow)
 {
 	struct ramfs_walk w, w2;
+	int pr = procfs_refuse(cwd, newpath);
+	if (!pr)
+		pr = procfs_refuse(cwd, oldpath) ? -EXDEV : 0;
+	if (pr)
+		return pr;
 	LOCK();
 	int r = ramfs_walk(&rootfs, cwd, oldpath, follow, &w);
 	if (!r && !w.node)
@@ -539,6 +592,10 @@ int vfs_link(const char *cwd, const char *oldpath, const char *newpath, int foll
 int vfs_readlink(const char *cwd, const char *path, char *buf, size_t n)
 {
 	struct ramfs_walk w;
+	struct procfs_ent pe;
+	int err;
+	if (procfs_match(cwd, path, 0, &pe, &err))
+		return err ? err : procfs_readlink(&pe, buf, n);
 	LOCK();
 	int r = walk_existing(cwd, path, 0, &w);
 	if (!r && RNODE_TYPE(w.node) != S_IFLNK)
@@ -559,6 +616,16 @@ int vfs_access(const char *cwd, const char *path, int mode, int follow)
 	struct ramfs_walk w;
 	if (mode & ~7)
 		return -EINVAL;
+	struct procfs_ent pe;
+	struct kstat64 st;
+	int err;
+	if (procfs_match(cwd, path, follow, &pe, &err)) {
+		if (!err)
+			err = procfs_stat(&pe, &st);
+		if (!err && (mode & 1) && (st.st_mode & S_IFMT) != S_IFDIR)
+			err = -EACCES;
+		return err;
+	}
 	LOCK();
 	int r = walk_existing(cwd, path, follow, &w);
 	/* Everyone is root: only execute needs a bit (or a directory). */
@@ -571,6 +638,13 @@ int vfs_access(const char *cwd, const char *path, int mode, int follow)
 int vfs_resolve_dir(const char *cwd, const char *path, char *out, size_t outlen)
 {
 	struct ramfs_walk w;
+	struct procfs_ent pe;
+	int err;
+	if (procfs_match(cwd, path, 1, &pe, &err)) {
+		if (!err)
+			err = procfs_dir_path(&pe, out, outlen);
+		return err < 0 ? err : 0;
+	}
 	LOCK();
 	int r = walk_existing(cwd, path, 1, &w);
 	if (!r && !RNODE_IS_DIR(w.node))

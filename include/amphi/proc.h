@@ -9,6 +9,7 @@
 #define AMPHI_PROC_H
 #include <stdint.h>
 #include <amphi/vfs.h>
+#include <amphi/procfs.h>      /* struct proc_info, proc_info_get (for /proc) */
 
 #define PATH_MAX_AMPHI 256
 
@@ -96,6 +97,8 @@ struct process {
 	int kernel_waits;                   /* started by the kernel, which waits (proc_wait_detached) */
 	int kmode;                          /* a trusted program: runs in ring 0 (kmode/README) */
 	unsigned df_count;                  /* double-fault task uses (its stack ran out) */
+	uint32_t cmdline_len;               /* argv at exec, NUL-separated, cut at */
+	char cmdline[PROC_CMDLINE_MAX];     /* PROC_CMDLINE_MAX (/proc/<pid>/cmdline) */
 };
 
 #define TLS_GDT_INDEX 7                 /* 6 is the double-fault TSS */
