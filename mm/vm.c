@@ -433,23 +433,32 @@ void vm_free(struct vm_space *vm)
 	kfree(vm);
 }
 
-/* fork of a pinned stack page: a private copy for the child, the
- * parent's stays writable.  v is the parent's entry (pseudo-physical). */
-static int copy_page_to(struct vm_space *vm, pte_t *dpte, pte_t v)
+/* A new frame with a copy of old's contents; PFN_NONE when out of memory. */
+static pfn_t copy_frame(pfn_t old)
 {
 	pfn_t p = vframe_alloc(FRAME_ANY);
 	if (p == PFN_NONE)
-		return -ENOMEM;
-	void *src = vkmap((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT)), *dst = vkmap(p);
+		return PFN_NONE;
+	void *src = vkmap(old), *dst = vkmap(p);
 	if (!src || !dst) {
 		if (src) vkunmap(src);
 		if (dst) vkunmap(dst);
 		vframe_free(p);
-		return -ENOMEM;
+		return PFN_NONE;
 	}
 	memcpy(dst, src, PAGE_SIZE);
 	vkunmap(dst);
 	vkunmap(src);
+	return p;
+}
+
+/* fork of a pinned stack page: a private copy for the child, the
+ * parent's stays writable.  v is the parent's entry (pseudo-physical). */
+static int copy_page_to(struct vm_space *vm, pte_t *dpte, pte_t v)
+{
+	pfn_t p = copy_frame((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT));
+	if (p == PFN_NONE)
+		return -ENOMEM;
 	platform->mmu.set_pte(dpte, ((uint64_t)p << PAGE_SHIFT) | (v & ~PTE_ADDR));
 	vm->nr_pages++;
 	return 0;
@@ -739,19 +748,9 @@ static int break_cow(struct vm_space *vm, pte_t *pte, uint32_t va, uint32_t prot
 		set_pte(vm, pte, va, (v & PTE_ADDR) | pte_flags(prot));
 		return 0;
 	}
-	pfn_t p = vframe_alloc(FRAME_ANY);
+	pfn_t p = copy_frame(old);
 	if (p == PFN_NONE)
 		return -ENOMEM;
-	void *src = vkmap(old), *dst = vkmap(p);
-	if (!src || !dst) {
-		if (src) vkunmap(src);
-		if (dst) vkunmap(dst);
-		vframe_free(p);
-		return -ENOMEM;
-	}
-	memcpy(dst, src, PAGE_SIZE);
-	vkunmap(dst);
-	vkunmap(src);
 	set_pte(vm, pte, va, ((uint64_t)p << PAGE_SHIFT) | pte_flags(prot));
 	frame_ref_put(old);
 	return 0;

@@ -14,6 +14,72 @@
 
 #define TF_SIZE 76              /* sizeof(struct trap_frame) */
 
+/*
+ * The body both direct-call entries share.  On entry the program's stack
+ * holds the number (U-8), eflags (U-4) and the return address (U), and
+ * interrupts (events) are off.  Builds the int $0x80 frame at the top of
+ * the thread's kernel stack (esp0) with the program's own %ss and %cs (the
+ * kernel's: SEL_KDATA/SEL_KCODE, or FLAT_RING1_DS/CS under Xen PV), loads
+ * the kernel's data segment only when %ds/%es are not it already, and
+ * calls kmode_syscall(); its result is in %eax, flags set (0: go back the
+ * general way).
+ */
+.macro KMODE_FRAME_AND_CALL
+	movl %esp, %eax
+	movl %ss:kernel_tss+4, %esp            /* esp0 */
+	pushl $0
+	movw %ss, (%esp)                       /* user_ss (a 32-bit push of a segment */
+	pushl %eax                             /* register may leave the upper half as it was) */
+	addl $12, (%esp)                       /* user_esp: U+4, after the ret */
+	pushl %ss:4(%eax)                      /* eflags */
+	pushl $0
+	movw %cs, (%esp)                       /* cs */
+	pushl %ss:8(%eax)                      /* eip: the return address */
+	pushl $0                               /* error code */
+	pushl $0x80                            /* vector */
+	movl %ss:(%eax), %eax
+	pushal
+	pushl %ds
+	pushl %es
+	pushl %fs
+	pushl %gs
+	movl %ds, %eax                         /* a kernel-mode program normally */
+	cmpw %ss:kernel_ds_sel, %ax            /* keeps the kernel's data segment: */
+	jne 1f                                 /* no segment loads then */
+	movl %es, %eax
+	cmpw %ss:kernel_ds_sel, %ax
+	je 2f
+1:	movw %ss:kernel_ds_sel, %ax
+	movw %ax, %ds
+	movw %ax, %es
+2:	pushl %esp
+	cld
+	call kmode_syscall
+	addl $4, %esp
+	testl %eax, %eax
+.endm
+
+/*
+ * Fast path back: eip, eflags, %esp and %ds/%es as they came (eflags and
+ * the return address still at esp - 8 and esp - 4).  %gs and %fs are
+ * loaded again only when kmode_syscall() said 1 (another thread ran, or
+ * the TLS descriptor changed): a segment register keeps the descriptor it
+ * was loaded with.
+ */
+.macro KMODE_FAST_RETURN
+	cmpl $2, %eax
+	je 3f
+	popl %gs
+	popl %fs
+	addl $8, %esp
+	jmp 4f
+3:	addl $16, %esp
+4:	popal
+	movl -20(%esp), %esp
+	popfl
+	ret
+.endm
+
 	.text
 
 /*
@@ -29,53 +95,9 @@ kmode_syscall_entry:
 	pushfl                                 /* U-4: eflags (U: the return address) */
 	cli
 	pushl %eax                             /* U-8: the number */
-	movl %esp, %eax
-	movl %ss:kernel_tss+4, %esp            /* esp0 */
-	pushl $SEL_KDATA                       /* user_ss */
-	pushl %eax
-	addl $12, (%esp)                       /* user_esp: U+4, after the ret */
-	pushl %ss:4(%eax)                      /* eflags */
-	pushl $SEL_KCODE                       /* cs */
-	pushl %ss:8(%eax)                      /* eip: the return address */
-	pushl $0                               /* error code */
-	pushl $0x80                            /* vector */
-	movl %ss:(%eax), %eax
-	pushal
-	pushl %ds
-	pushl %es
-	pushl %fs
-	pushl %gs
-	movl %ds, %eax                         /* a ring-0 program normally keeps */
-	cmpw $SEL_KDATA, %ax                   /* the kernel's data segment: */
-	jne 1f                                 /* no segment loads then */
-	movl %es, %eax
-	cmpw $SEL_KDATA, %ax
-	je 2f
-1:	movw $SEL_KDATA, %ax
-	movw %ax, %ds
-	movw %ax, %es
-2:	pushl %esp
-	cld
-	call kmode_syscall
-	addl $4, %esp
-	testl %eax, %eax
+	KMODE_FRAME_AND_CALL
 	jz trap_return                         /* anything changed: the general way */
-	/* Fast path: eip, eflags, %esp and %ds/%es as they came (eflags and
-	 * the return address still at esp - 8 and esp - 4).  %gs and %fs are
-	 * loaded again only when the TLS descriptor in the GDT changed
-	 * meanwhile (another process ran, or set_thread_area): a segment
-	 * register keeps the descriptor it was loaded with. */
-	cmpl $2, %eax
-	je 3f
-	popl %gs
-	popl %fs
-	addl $8, %esp
-	jmp 4f
-3:	addl $16, %esp
-4:	popal
-	movl -20(%esp), %esp
-	popfl
-	ret
+	KMODE_FAST_RETURN
 	.size kmode_syscall_entry, . - kmode_syscall_entry
 
 /*
@@ -93,36 +115,7 @@ kmode_syscall_entry_pv:
 	pushl %eax                             /* U-8: the number */
 	movl %ss:irq_pv_mask, %eax
 	movb $1, %ss:(%eax)                    /* events off */
-	movl %esp, %eax
-	movl %ss:kernel_tss+4, %esp            /* esp0 */
-	pushl %ss                              /* user_ss */
-	pushl %eax
-	addl $12, (%esp)                       /* user_esp: U+4, after the ret */
-	pushl %ss:4(%eax)                      /* eflags */
-	pushl %cs                              /* cs: FLAT_RING1_CS */
-	pushl %ss:8(%eax)                      /* eip: the return address */
-	pushl $0                               /* error code */
-	pushl $0x80                            /* vector */
-	movl %ss:(%eax), %eax
-	pushal
-	pushl %ds
-	pushl %es
-	pushl %fs
-	pushl %gs
-	movl %ds, %eax
-	cmpw %ss:kernel_ds_sel, %ax
-	jne 1f
-	movl %es, %eax
-	cmpw %ss:kernel_ds_sel, %ax
-	je 2f
-1:	movw %ss:kernel_ds_sel, %ax
-	movw %ax, %ds
-	movw %ax, %es
-2:	pushl %esp
-	cld
-	call kmode_syscall
-	addl $4, %esp
-	testl %eax, %eax
+	KMODE_FRAME_AND_CALL
 	jz trap_return
 	pushl %eax
 	movl irq_pv_mask, %eax
@@ -132,17 +125,7 @@ kmode_syscall_entry_pv:
 	jz 5f
 	call *irq_pv_kick_fn                   /* pending already: a hypercall's return delivers it */
 5:	popl %eax
-	cmpl $2, %eax
-	je 3f
-	popl %gs
-	popl %fs
-	addl $8, %esp
-	jmp 4f
-3:	addl $16, %esp
-4:	popal
-	movl -20(%esp), %esp
-	popfl
-	ret
+	KMODE_FAST_RETURN
 	.size kmode_syscall_entry_pv, . - kmode_syscall_entry_pv
 
 /*

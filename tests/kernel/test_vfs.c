@@ -112,6 +112,9 @@ static void walk_tree(const char *path, int depth, struct tree_stats *ts, char *
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
 			snprintf(child, VFS_PATH_MAX, "%s/%s", strcmp(path, "/") ? path : "", e->d_name);
+			if (!strcmp(child, "/proc"))
+				continue;    /* not the initrd's: fs/procfs.c (a mount point, as on Linux:
+					      * readdir of / gives the covered directory's inode) */
 			struct kstat64 st;
 			if (vfs_stat("/", child, &st, 0)) {
 				ts->errors++;
