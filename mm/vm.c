@@ -184,16 +184,18 @@ static int batching;
  * waiting in the queue, unseen), so interrupts stay off until it closes. */
 static irqflags_t batch_open(void)
 {
+	if (!platform->mmu.batch_begin)
+		return 0;                    /* no batches: nothing to protect */
 	irqflags_t f = irq_save();
-	if (platform->mmu.batch_begin)
-		platform->mmu.batch_begin();
+	platform->mmu.batch_begin();
 	return f;
 }
 
 static void batch_close(irqflags_t f)
 {
-	if (platform->mmu.batch_end)
-		platform->mmu.batch_end();
+	if (!platform->mmu.batch_begin)
+		return;
+	platform->mmu.batch_end();
 	irq_restore(f);
 }
 
@@ -209,7 +211,6 @@ static void batch_sync(void)
  *      such address space, whose entries all map one scratch page ---- */
 
 static uint64_t guard_table_phys;       /* 0 until the first pinned stack */
-static pfn_t guard_page = PFN_NONE;
 
 static int is_guard_pde(pte_t pde)
 {
@@ -236,7 +237,6 @@ static int guard_table_get(void)
 		platform->mmu.set_pte(&pt[k], ((uint64_t)pg << PAGE_SHIFT) | PTE_P | PTE_RW |
 				      pte_nx | PTE_SPECIAL);
 	batch_close(f);
-	guard_page = pg;
 	guard_table_phys = pa;
 	return 0;
 }

@@ -114,7 +114,6 @@ void kmode_init(void)
  *      (kmode/README, "Stack starvation") ---- */
 
 static struct timer watchdog;
-static unsigned watchdog_ticks;
 
 /* Every WATCHDOG_NS while a kernel-mode program runs: the interrupt
  * itself is the point, since its way back to the program goes through
@@ -123,7 +122,6 @@ static unsigned watchdog_ticks;
 static void watchdog_fire(struct timer *t)
 {
 	struct process *p = proc_current();
-	watchdog_ticks++;
 	if (p && p->kmode)
 		timer_add(t, now_ns() + WATCHDOG_NS, watchdog_fire);
 }
@@ -132,11 +130,6 @@ static void watchdog_arm(void)
 {
 	if (!watchdog.armed)
 		timer_add(&watchdog, now_ns() + WATCHDOG_NS, watchdog_fire);
-}
-
-unsigned kmode_watchdog_ticks(void)
-{
-	return watchdog_ticks;
 }
 
 /* A stack pointer in the guard: the program overflowed its pinned stack
@@ -148,7 +141,6 @@ static void guard_check(struct process *p, const struct trap_frame *tf)
 	if (!vm || !vm->guard_lo || tf->user_esp >= vm->stack_low || tf->user_esp < vm->guard_lo)
 		return;
 	sti();
-	p->df_count++;
 	printk("kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
 	       "stack overflow at eip %#x\n", p->pid, p->name, tf->user_esp, vm->stack_low, tf->eip);
 	proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
@@ -182,12 +174,14 @@ int kmode_syscall(struct trap_frame *tf)
 	uint64_t runs = self->nr_runs;
 	uint32_t eip = tf->eip, esp = tf->user_esp, fl = tf->eflags;
 	uint32_t gs = tf->gs, fs = tf->fs, es = tf->es, ds = tf->ds;
-	if (kmode_ring) {
+	if (kmode_ring)
 		guard_check(p, tf);
-		watchdog_arm();
-	}
 	syscall_from_frame(p, tf);
 	sched_irq_exit();
+	/* Last, on the way back: the watchdog may have fired while another
+	 * thread ran during the call, and then it is not armed any more. */
+	if (kmode_ring)
+		watchdog_arm();
 	/* Fast path: eflags and the return address are still where the
 	 * entry left them (esp - 8, esp - 4). */
 	if (tf->eip == eip && tf->user_esp == esp && tf->eflags == fl) {
@@ -216,21 +210,20 @@ void kmode_return_prepare(struct trap_frame *tf)
 	 * for popf; ret.  Ring 1: eax (the slot the iret stub pushes into),
 	 * eip, cs, eflags for HYPERVISOR_iret, which restores the event mask
 	 * from IF as it returns. */
-	uint32_t v[4] = { tf->eflags & ~0x4000u, tf->eip };
-	uint32_t n = 8, sp = tf->user_esp - 8;
-	if (kmode_ring) {
+	uint32_t fl = tf->eflags & ~0x4000u;
+	uint32_t ring0[2] = { fl, tf->eip };
+	uint32_t ring1[4] = { tf->eax, tf->eip, tf->cs & 0xffff, fl };
+	const uint32_t *v = kmode_ring ? ring1 : ring0;
+	uint32_t n = kmode_ring ? sizeof(ring1) : sizeof(ring0);
+	uint32_t sp = tf->user_esp - n;
+	if (kmode_ring)
 		guard_check(p, tf);
-		v[0] = tf->eax;
-		v[1] = tf->eip;
-		v[2] = tf->cs & 0xffff;
-		v[3] = tf->eflags & ~0x4000u;
-		n = 16;
-		sp = tf->user_esp - 16;
-	}
 	if (copy_to_user(sp, v, n) != 0) {
 		sti();
 		proc_kill_fault(p, SIGSEGV, tf->eip, sp);
 	}
+	/* Where %esp goes before the popf (ring 0) or the jump to the iret
+	 * stub, which pushes %eax itself (ring 1). */
 	tf->esp_at_pusha = kmode_ring ? sp + 4 : sp;
 	if (kmode_ring)
 		watchdog_arm();

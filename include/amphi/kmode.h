@@ -11,11 +11,12 @@
 
 /* Ring 1 (Xen PV): a trusted program's stack is pinned: present and
  * private from exec on, [PINNED_STACK_LO, USER_STACK_TOP) (2 MiB less the
- * entry page and its gap), over a guard of 256 MiB that maps one scratch
- * page; a stack pointer in the guard is caught at every entry and at
- * least every WATCHDOG_NS while such a program runs (kmode/README). */
+ * entry page and its gap), over a guard that maps one scratch page: the
+ * rest of the top gigabyte, 1022 MiB (mmap and brk get the 2 GiB below).
+ * A stack pointer in the guard is caught at every entry and at least
+ * every WATCHDOG_NS while such a program runs (kmode/README). */
 #define PINNED_STACK_LO  0xBFE00000u
-#define PINNED_GUARD_LO  (PINNED_STACK_LO - (256u << 20))
+#define PINNED_GUARD_LO  0x80000000u
 #define WATCHDOG_NS      1000000ull
 
 struct vm_space;
@@ -26,7 +27,6 @@ uint32_t kmode_sysinfo(void);    /* AT_SYSINFO for a trusted process */
 /* A trusted program's new address space, before it runs: 0, or -ENOMEM
  * when its stack cannot be pinned (ring 1). */
 int kmode_exec_prepare(struct vm_space *vm);
-unsigned kmode_watchdog_ticks(void);
 /* NMIs taken by the NMI task so far, and the eip the last one interrupted. */
 unsigned kmode_nmi_count(uint32_t *last_eip);
 #endif
