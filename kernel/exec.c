@@ -403,7 +403,8 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	if ((r = build_stack(vm, ea, base, &eh, phdr_vaddr + base, &sp, kmode)) != 0)
 		goto out;
 	if (kmode && (r = kmode_exec_prepare(vm)) != 0) {
-		r = refuse(path, r, "no memory to pin the stack of a ring-1 program (kmode/README)");
+		r = refuse(path, r, "cannot pin a ring-1 program's stack: out of memory, or a segment "
+			   "where its guard goes, at 0x7ff00000 and above (kmode/README)");
 		goto out;
 	}
 
