@@ -609,6 +609,30 @@ static void check_pipe_epipe(void)
 }
 
 /* ---- anonymous mmap (mmap2 on i386), munmap, fault after munmap ---- */
+/* A child writes one byte at addr; it must die of SIGSEGV. */
+static __attribute__((noinline)) void expect_child_segv(const char *c, unsigned char *addr, const char *what)
+{
+	pid_t pid = xfork();
+	int st;
+	char d[64];
+
+	if (pid < 0) {
+		result(c, 0, "fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		*(volatile unsigned char *)addr = 1;
+		_exit(0);
+	}
+	if (reap(pid, &st) < 0) {
+		result(c, 0, "waitpid: %s", strerror(errno));
+		return;
+	}
+	describe(st, d, sizeof(d));
+	result(c, WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "%s: %s", what, d);
+}
+
 static void check_mmap(void)
 {
 	const char *c = "mmap-anon";
@@ -663,23 +687,7 @@ static void check_mmap(void)
 	}
 	result(c, 1, "%d pages: zeroed, written, read back, private across fork, unmapped", PAGES);
 
-	c = "mmap-segv-after-munmap";
-	pid = xfork();
-	if (pid < 0) {
-		result(c, 0, "fork: %s", strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);
-		*(volatile unsigned char *)(p + 4096) = 1;
-		_exit(0);
-	}
-	if (reap(pid, &st) < 0) {
-		result(c, 0, "waitpid: %s", strerror(errno));
-		return;
-	}
-	describe(st, d, sizeof(d));
-	result(c, WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "child touching the unmapped page: %s", d);
+	expect_child_segv("mmap-segv-after-munmap", p + 4096, "child touching the unmapped page");
 
 	c = "mprotect";
 	p = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -892,26 +900,7 @@ static void check_clock(void)
 /* ---- a fault in a child is that child's death only ---- */
 static void check_child_fault(void)
 {
-	const char *c = "child-segv";
-	pid_t pid = xfork();
-	int st;
-	char d[64];
-
-	if (pid < 0) {
-		result(c, 0, "fork: %s", strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		signal(SIGSEGV, SIG_DFL);
-		*(volatile int *)0 = 1;
-		_exit(0);
-	}
-	if (reap(pid, &st) < 0) {
-		result(c, 0, "waitpid: %s", strerror(errno));
-		return;
-	}
-	describe(st, d, sizeof(d));
-	result(c, WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "child writing address 0: %s", d);
+	expect_child_segv("child-segv", NULL, "child writing address 0");
 }
 
 /* ---- orphans: a grandchild outlives its parent and is reparented ---- */
