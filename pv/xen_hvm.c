@@ -94,16 +94,8 @@ static int xen_hvm_self_test(char *msg, size_t len)
  */
 static void xen_hvm_time_init(void)
 {
-	if (xen_time_setup() == 0) {
-		platform_xen_hvm.clock_ns = xen_clock_ns;
-		platform_xen_hvm.timer_init = xen_timer_init;
-		platform_xen_hvm.timer_arm = xen_timer_arm;
-		platform_xen_hvm.wallclock_s = xen_wallclock_s;
-		platform_xen_hvm.clock_name = "pvclock";
-		platform_xen_hvm.timer_name = "xen-singleshot";
-		platform_xen_hvm.irq_name = "evtchn-callback";
+	if (xen_time_use(&platform_xen_hvm, "evtchn-callback") == 0)
 		return;
-	}
 	printk("xen: paravirtual time unavailable, using the emulated LAPIC and TSC\n");
 	native_time_setup(&platform_xen_hvm);
 }

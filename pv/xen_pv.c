@@ -560,15 +560,7 @@ static void xen_pv_time_init(void)
 	printk("xen-pv: shared info (machine %#llx) at %p; event callback at vector %#x's stub, "
 	       "the event mask is the interrupt flag\n", (unsigned long long)shared_info_ma, (void *)s,
 	       XEN_CALLBACK_VECTOR);
-	if (xen_time_setup() == 0) {
-		platform_xen_pv.clock_ns = xen_clock_ns;
-		platform_xen_pv.timer_init = xen_timer_init;
-		platform_xen_pv.timer_arm = xen_timer_arm;
-		platform_xen_pv.wallclock_s = xen_wallclock_s;
-		platform_xen_pv.clock_name = "pvclock";
-		platform_xen_pv.timer_name = "xen-singleshot";
-		platform_xen_pv.irq_name = "evtchn-pv-callback";
-	}
+	xen_time_use(&platform_xen_pv, "evtchn-pv-callback");
 }
 
 static struct platform_ops platform_xen_pv = {

@@ -6,6 +6,7 @@
  * No emulated LAPIC timer or PIT is touched.
  */
 #include <pv/xen.h>
+#include <amphi/platform.h>
 #include <xenfront/evtchn.h>
 #include <hypercall/xen.h>
 #include <amphi/pvclock.h>
@@ -98,5 +99,22 @@ int xen_time_setup(void)
 	printk("xen: pvclock at Xen time %llu ns (mul %u shift %d%s), VIRQ_TIMER on port %d\n",
 	       (unsigned long long)boot_ns, ti->tsc_to_system_mul, ti->tsc_shift,
 	       (ti->flags & XEN_PVCLOCK_TSC_STABLE_BIT) ? ", TSC stable" : "", timer_port);
+	return 0;
+}
+
+/* Xen time for platform p once xen_time_setup() worked: pvclock, the
+ * single-shot timer on VIRQ_TIMER, shared info's wall clock.  irq_name
+ * says how its events arrive.  0, or -1 (p left as it was). */
+int xen_time_use(struct platform_ops *p, const char *irq_name)
+{
+	if (xen_time_setup() != 0)
+		return -1;
+	p->clock_ns = xen_clock_ns;
+	p->timer_init = xen_timer_init;
+	p->timer_arm = xen_timer_arm;
+	p->wallclock_s = xen_wallclock_s;
+	p->clock_name = "pvclock";
+	p->timer_name = "xen-singleshot";
+	p->irq_name = irq_name;
 	return 0;
 }

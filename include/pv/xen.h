@@ -15,4 +15,6 @@ uint64_t xen_clock_ns(void);
 void xen_timer_init(void (*fire)(void));
 void xen_timer_arm(uint64_t deadline_ns);
 uint64_t xen_wallclock_s(void);
+struct platform_ops;
+int xen_time_use(struct platform_ops *p, const char *irq_name);
 #endif
