@@ -1,2 +1,2 @@
 # Kernel threads, the scheduler and wait queues.
-obj-y += kernel/sched.o kernel/thread.o kernel/wait.o arch/x86/switch.o
+obj-y += kernel/sched.o kernel/thread.o kernel/wait.o kernel/mutex.o arch/x86/switch.o
