@@ -18,7 +18,7 @@ debsrc_apt_mirror() {
       [[ -r "$f" && "$(basename "$f")" != amphi-* ]] || continue
       awk 'tolower($1)=="uris:" {for (i=2;i<=NF;i++) print $i}' "$f"
     done
-  } | grep -E '^(https?|file):.*/debian/?$' | head -n1
+  } | grep -E '^(https?|file):.*/debian/?$' | head -n1 || true
 }
 
 # debsrc_ensure_apt_source APT_ETC MIRROR SUITE MARKER: a deb-src entry for
