@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The results protocol of `make check` for shell parts (see results.py and
 # tests/README, "Results"). Source it, then: record PASS|FAIL|SKIP NAME REASON...
 record() {

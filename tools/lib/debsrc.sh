@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for tools/debsrc-fetch (sourced; bash). Kept apart so that other
 # scripts that fetch from the Debian mirror (binary .debs, other source
 # packages) can use the same mirror lookup and download.
