@@ -3,7 +3,8 @@
 #                   build/amphi.img (BIOS disk image)
 #   make run        boot in QEMU, serial console on this terminal
 #   make debug      same, halted, with a gdb stub (prints the gdb command)
-#   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
+#   make check      unit, tools, userland, boot-matrix and Xen tiers; ends with
+#                   "N passed, N failed, N skipped" and the skips (tests/README)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
 #   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
 #   make bench-xen  the same on Xen PVH (ring 0) and Xen PV (ring 1); bench-all: every platform
