@@ -84,15 +84,17 @@ endif
 ifeq ($(wildcard $(EXTRA_DIR)/.),)
 $(error EXTRA=$(EXTRA): no such directory ($(EXTRA_DIR)))
 endif
-INITRD := $(BUILD)/initrd-extra.cpio
-EXTRA_LIST := $(BUILD)/initrd-extra.list
-$(shell mkdir -p $(BUILD) && { echo '$(EXTRA_DIR)'; (cd '$(EXTRA_DIR)' && find . -printf '%P %y %m %s %T@ %l\n' | \
+# EXTRA_INITRD: where it goes (tests/boot/extra puts its own elsewhere).
+EXTRA_INITRD ?= $(BUILD)/initrd-extra.cpio
+INITRD := $(EXTRA_INITRD)
+EXTRA_LIST := $(EXTRA_INITRD:.cpio=.list)
+$(shell mkdir -p $(dir $(EXTRA_LIST)) && { echo '$(EXTRA_DIR)'; (cd '$(EXTRA_DIR)' && find . -printf '%P %y %m %s %T@ %l\n' | \
           LC_ALL=C sort); } > $(EXTRA_LIST).new && \
         { cmp -s $(EXTRA_LIST).new $(EXTRA_LIST) && rm -f $(EXTRA_LIST).new || mv $(EXTRA_LIST).new $(EXTRA_LIST); })
 $(INITRD): $(APPS_BINS) $(BUILD)/bad/EXPECT tools/mkinitrd apps/apps.mk $(EXTRA_LIST) \
 		$(wildcard /var/lib/dpkg/info/busybox-static.list /var/lib/dpkg/info/busybox-static:i386.list)
 	@echo "  INITRD  $@ (with EXTRA=$(EXTRA))"
-	$(Q)tools/mkinitrd --apps $(APPS_OUT) --bad $(BUILD)/bad --work $(BUILD)/initrd-extra-root \
+	$(Q)tools/mkinitrd --apps $(APPS_OUT) --bad $(BUILD)/bad --work $(EXTRA_INITRD:.cpio=-root) \
 		--extra $(EXTRA_DIR) -o $@
 export AMPHI_INITRD := $(abspath $(INITRD))
 else
