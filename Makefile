@@ -3,7 +3,8 @@
 #                   build/amphi.img (BIOS disk image)
 #   make run        boot in QEMU, serial console on this terminal
 #   make debug      same, halted, with a gdb stub (prints the gdb command)
-#   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
+#   make check      unit, tools, userland, boot-matrix and Xen tiers; ends with
+#                   "N passed, N failed, N skipped" and the skips (tests/README)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
 #   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
 #   make bench-xen  the same on Xen PVH (ring 0) and Xen PV (ring 1); bench-all: every platform
@@ -25,7 +26,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-extra iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-tools check-boot check-boot-kvm check-xen check-extra iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -144,7 +145,14 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-userland check-boot check-extra check-xen
+# Every part runs, even after a failure; tests/summary then prints
+# "N passed, N failed, N skipped" and the skipped cells (tests/README,
+# "Results"). A new tier joins with `CHECK_PARTS += check-foo` in its *.mk.
+CHECK_PARTS += check-unit check-tools check-userland check-boot check-extra check-xen
+check:
+	MAKE="$(MAKE)" tests/run-check $(BUILD)/test-results $(CHECK_PARTS)
+check-tools:
+	tests/tools/run
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
 check-boot: all $(PROBES) $(INITRD)
