@@ -18,6 +18,7 @@
 #include <amphi/heap.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/errno.h>
 #include <amphi/kmode.h>
 #include <amphi/elf_note.h>
@@ -434,7 +435,7 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	p->cmdline_len = alen < sizeof(p->cmdline) ? alen : sizeof(p->cmdline);
 	memcpy(p->cmdline, ea->buf, p->cmdline_len);
 	if (trusted || noted)
-		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
+		printk(KERN_NOTICE "proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
 		       trusted ? "trusted: /trusted/" : "trusted: amphi note", kmode ? "" : ", kmode=off");
 	r = 0;
 out:

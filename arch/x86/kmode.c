@@ -18,6 +18,7 @@
 #include <amphi/layout.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/panic.h>
 #include <amphi/uaccess.h>
 #include <amphi/cmdline.h>
@@ -141,7 +142,7 @@ static void guard_check(struct process *p, const struct trap_frame *tf)
 	if (!vm || !vm->guard_lo || tf->user_esp >= vm->stack_low || tf->user_esp < vm->guard_lo)
 		return;
 	sti();
-	printk("kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
+	printk(KERN_WARNING "kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
 	       "stack overflow at eip %#x\n", p->pid, p->name, tf->user_esp, vm->stack_low, tf->eip);
 	proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
 }
@@ -242,8 +243,8 @@ void df_task(void)
 	struct tss *t = &kernel_tss;
 	struct process *p = proc_current();
 	if ((t->cs & 3) || t->esp >= KERNEL_VBASE || !p || !p->kmode || !p->vm) {
-		printk("trap: vector 8 (#DF double fault) in the double-fault task\n");
-		printk("  eip=%08x cs=%04x eflags=%08x esp=%08x cr2=%08x\n", t->eip, t->cs, t->eflags,
+		printk(KERN_EMERG "trap: vector 8 (#DF double fault) in the double-fault task\n");
+		printk(KERN_EMERG "  eip=%08x cs=%04x eflags=%08x esp=%08x cr2=%08x\n", t->eip, t->cs, t->eflags,
 		       t->esp, read_cr2());
 		panic("double fault at eip %08x (esp %08x)", t->eip, t->esp);
 	}
@@ -271,6 +272,6 @@ void df_resumed(struct trap_frame *tf)
 	__asm__ volatile("clts");                    /* every task switch sets CR0.TS */
 	p->df_count++;
 	if (p->df_count <= 2 || (p->df_count & 511) == 0)
-		printk("kmode: pid %d (%s): double-fault task used (#%u): stack fault at eip %#x esp %#x cr2 %#x\n",
+		printk(KERN_WARNING "kmode: pid %d (%s): double-fault task used (#%u): stack fault at eip %#x esp %#x cr2 %#x\n",
 		       p->pid, p->name, p->df_count, tf->eip, tf->user_esp, read_cr2());
 }
