@@ -13,6 +13,8 @@
 #include <amphi/platform.h>
 #include <amphi/heap.h>
 #include <amphi/frame.h>
+#include <amphi/procfs.h>
+#include <amphi/mm.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
 #include <amphi/errno.h>
@@ -732,12 +734,23 @@ SYSCALL_DEFINE(43, times)
 
 SYSCALL_DEFINE(116, sysinfo)
 {
-	uint32_t v[16];
+	/* struct sysinfo (i386): uptime, loads[3], totalram, freeram,
+	 * sharedram, bufferram, totalswap, freeswap, procs (u16), totalhigh,
+	 * freehigh, mem_unit; the memory counts in pages (mem_unit 4096: more
+	 * than 4 GiB fits), the loads as /proc/loadavg's with 16 bits of
+	 * fraction (SI_LOAD_SHIFT). */
+	uint32_t v[16], load[3];
 	memset(v, 0, sizeof(v));
 	v[0] = (uint32_t)(now_ns() / 1000000000ull);
-	v[4] = frames.nr_free * 4096u;          /* freeram, in mem_unit */
-	v[3] = frames.max_pfn * 4096u;
-	v[13] = 1;                               /* mem_unit */
+	loadavg_get(load);
+	for (int i = 0; i < 3; i++)
+		v[1 + i] = load[i] << (16 - LOAD_FSHIFT);
+	v[4] = mm_summary.frames_total;
+	v[5] = frames.nr_free;
+	struct sched_stats st;
+	sched_get_stats(&st);
+	v[10] = st.nr_threads & 0xffff;          /* procs */
+	v[13] = 4096;                            /* mem_unit */
 	return copy_to_user(A(0), v, 64);
 }
 
