@@ -1,5 +1,6 @@
 /*
- * The kernel log's ring of bytes (include/amphi/klog.h), pure: no locks, no
+ * The kernel log's ring of bytes (include/amphi/klog.h), and the parser of
+ * printk's level prefix; pure: no locks, no
  * allocation (kernel/printk.c holds interrupts off around it; host-tested in
  * tests/unit/test_klog.c).  Positions are 64-bit byte counts that never wrap;
  * a position p lives at buf[p & (size - 1)] while p >= head - size.
@@ -78,4 +79,14 @@ uint32_t klog_ring_unread(const struct klog_ring *r)
 {
 	uint64_t from = r->read_pos > oldest(r) ? r->read_pos : oldest(r);
 	return (uint32_t)(r->head - from);
+}
+
+int klog_parse_level(const char *s, const char **text)
+{
+	if (s[0] == KERN_SOH[0] && s[1] >= '0' && s[1] <= '7') {
+		*text = s + 2;
+		return s[1] - '0';
+	}
+	*text = s;
+	return KLOG_DEFAULT_LEVEL;
 }

@@ -25,16 +25,6 @@ static int clock_ok;
 static int line_open;                   /* the last message did not end its line */
 static int line_level;
 
-int klog_parse_level(const char *s, const char **text)
-{
-	if (s[0] == KERN_SOH[0] && s[1] >= '0' && s[1] <= '7') {
-		*text = s + 2;
-		return s[1] - '0';
-	}
-	*text = s;
-	return KLOG_DEFAULT_LEVEL;
-}
-
 void klog_init(const char *cmdline)
 {
 	char v[8];

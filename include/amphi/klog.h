@@ -37,7 +37,7 @@
 #define KLOG_MIN_CONSOLE_LEVEL 1        /* CONSOLE_OFF: only KERN_EMERG */
 #define KLOG_BUF_SIZE (64 * 1024)
 
-/* ---- the ring (kernel/klog_ring.c, pure, host-tested) ----
+/* ---- the ring and the level prefix (kernel/klog_ring.c, pure, host-tested) ----
  * Positions count every byte ever written; the ring holds the last `size`
  * of them.  The reader (syslog READ, /proc/kmsg) consumes; READ_ALL copies
  * without consuming, from no earlier than the last CLEAR. */
@@ -59,6 +59,9 @@ size_t klog_ring_read_all(const struct klog_ring *r, char *dst, size_t n);
 void klog_ring_clear(struct klog_ring *r);
 /* Bytes the destructive reader has not read yet. */
 uint32_t klog_ring_unread(const struct klog_ring *r);
+/* Parses a leading KERN_* prefix: the level (0-7, KLOG_DEFAULT_LEVEL when
+ * there is none) and the text after it. */
+int klog_parse_level(const char *s, const char **text);
 
 /* ---- the kernel's log (kernel/printk.c) ---- */
 /* Reads loglevel= and quiet from the command line. */
@@ -70,6 +73,5 @@ void klog_boot_done(void);
 int klog_console_level(void);
 void klog_set_console_level(int level);     /* at least KLOG_MIN_CONSOLE_LEVEL */
 extern struct klog_ring klog;               /* under irq_save() */
-/* Parses a leading KERN_* prefix: the level (0-7) and the text after it. */
-int klog_parse_level(const char *s, const char **text);
+
 #endif

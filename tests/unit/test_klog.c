@@ -1,5 +1,6 @@
 /* Host tests for kernel/klog_ring.c (the kernel log's ring: wrap, the
- * destructive reader, READ_ALL's whole lines, CLEAR). */
+ * destructive reader, READ_ALL's whole lines, CLEAR) and printk's level
+ * prefix. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -127,6 +128,23 @@ static void test_partial_line(void **state)
 	assert_memory_equal(out + 8, "<6>half more\n", 13);
 }
 
+static void test_parse_level(void **state)
+{
+	(void)state;
+	const char *text;
+	assert_int_equal(klog_parse_level(KERN_ERR "disk on fire\n", &text), 3);
+	assert_string_equal(text, "disk on fire\n");
+	assert_int_equal(klog_parse_level(KERN_EMERG "x", &text), 0);
+	assert_int_equal(klog_parse_level(KERN_DEBUG "x", &text), 7);
+	assert_int_equal(klog_parse_level("plain\n", &text), KLOG_DEFAULT_LEVEL);
+	assert_string_equal(text, "plain\n");
+	/* not a level: kept as text */
+	assert_int_equal(klog_parse_level("\0018x", &text), KLOG_DEFAULT_LEVEL);
+	assert_string_equal(text, "\0018x");
+	assert_int_equal(klog_parse_level("", &text), KLOG_DEFAULT_LEVEL);
+	assert_string_equal(text, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +155,7 @@ int main(void)
 		cmocka_unit_test_setup(test_wrap, setup),
 		cmocka_unit_test_setup(test_clear, setup),
 		cmocka_unit_test_setup(test_partial_line, setup),
+		cmocka_unit_test(test_parse_level),
 	};
 	return cmocka_run_group_tests_name("klog", tests, 0, 0);
 }
