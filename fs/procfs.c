@@ -5,8 +5,8 @@
  * Linux's formats (fs/procfs_fmt.c), so that `ps` and `cat /proc/<pid>/status`
  * work, and status adds amphi's "Kmode:" and "Ring:" lines (the ring a
  * process runs in: kmode/README).  /proc itself also holds the system
- * files (meminfo, mounts, uptime, loadavg, cpuinfo, version, stat:
- * fs/procfs_sys.c).
+ * files (meminfo, mounts, uptime, loadavg, cpuinfo, version, stat, and
+ * kmsg, the kernel log: fs/procfs_sys.c).
  *
  * kernel/vfs.c hands every path that normalizes to /proc or below here
  * (procfs_match) before it looks at ramfs; a ramfs symlink that points into
@@ -59,7 +59,7 @@ static uint32_t mode_of(enum procfs_kind k)
 		return S_IFDIR | 0555;
 	if (k == PROCFS_SELF)
 		return S_IFLNK | 0777;
-	return S_IFREG | 0444;
+	return S_IFREG | (k == PROCFS_KMSG ? 0400 : 0444);
 }
 
 int procfs_stat(const struct procfs_ent *e, struct kstat64 *st)
@@ -169,6 +169,8 @@ static int snap_make(struct file *f, const struct procfs_ent *e, const char *tex
 
 static int snap_open(struct file *f, const struct procfs_ent *e)
 {
+	if (e->kind == PROCFS_KMSG)
+		return procfs_kmsg_open(f, e);
 	if (e->kind >= PROCFS_MEMINFO) {
 		char *text;
 		size_t len;
@@ -211,7 +213,7 @@ static int snap_open(struct file *f, const struct procfs_ent *e)
 /* Positions: 0 ".", 1 "..", then in /proc the system files from 2, "self"
  * at SELF_POS and pid P at P + SELF_POS + 1 (a position survives processes
  * coming and going); in /proc/<pid> the files from 2. */
-#define NR_SYS_FILES (PROCFS_SYSSTAT - PROCFS_MEMINFO + 1)
+#define NR_SYS_FILES (PROCFS_KMSG - PROCFS_MEMINFO + 1)
 #define SELF_POS (2 + NR_SYS_FILES)
 static int dir_readdir(struct file *f, ramfs_fill_fn fill, void *ctx)
 {

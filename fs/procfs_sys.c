@@ -3,6 +3,8 @@
  * (frame allocator, heap, clock, scheduler, CPUID, mount table) into a
  * struct procfs_sys and formats one file from it (fs/procfs_sys_fmt.c).
  * Called at open; fs/procfs.c keeps the text as the file's snapshot.
+ * /proc/kmsg is the exception: a live file that consumes the kernel log as
+ * syslog(2) READ does (kernel/sys_klog.c).
  *
  * Memory: MemTotal is the RAM the frame allocator was given (its free
  * frames right after boot), MemFree its free frames now.  File data lives
@@ -20,6 +22,8 @@
 #include <amphi/platform.h>
 #include <amphi/string.h>
 #include <amphi/errno.h>
+#include <amphi/klog.h>
+#include "file.h"
 #include <asm/cpu.h>
 #include <asm/tsc.h>
 
@@ -124,5 +128,56 @@ int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len)
 		return -ENOMEM;
 	*text = buf;
 	*len = need;
+	return 0;
+}
+
+/* ---- /proc/kmsg: the log's destructive reader, as a file ---- */
+
+struct kmsg {
+	struct procfs_ent ent;          /* first, as procfs's other files: for fstat */
+};
+
+static ssize32_t kmsg_read(struct file *f, void *buf, size_t n)
+{
+	if (n == 0)
+		return 0;
+	return (ssize32_t)klog_read_wait(buf, n, !!(f->flags & O_NONBLOCK));
+}
+
+static ssize32_t kmsg_write(struct file *f, const void *buf, size_t n)
+{
+	(void)f; (void)buf; (void)n;
+	return -EACCES;                 /* not reached: opens for writing fail */
+}
+
+static int kmsg_poll(struct file *f, int events)
+{
+	(void)f;
+	return klog_readable() ? (events & POLLIN) : 0;
+}
+
+static int kmsg_stat(struct file *f, struct kstat64 *st)
+{
+	return procfs_stat((const struct procfs_ent *)f->priv, st);
+}
+
+static void kmsg_release(struct file *f)
+{
+	kfree(f->priv);
+}
+
+static const struct file_ops kmsg_ops = {
+	.read = kmsg_read, .write = kmsg_write, .poll = kmsg_poll,
+	.release = kmsg_release, .stat = kmsg_stat,
+};
+
+int procfs_kmsg_open(struct file *f, const struct procfs_ent *e)
+{
+	struct kmsg *k = kmalloc(sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->ent = *e;
+	f->priv = k;
+	f->ops = &kmsg_ops;
 	return 0;
 }

@@ -11,7 +11,8 @@
 #include <stdarg.h>
 
 const struct procfs_sys_file procfs_sys_files[] = {
-	{ "cpuinfo", PROCFS_CPUINFO }, { "loadavg", PROCFS_LOADAVG }, { "meminfo", PROCFS_MEMINFO },
+	{ "cpuinfo", PROCFS_CPUINFO }, { "kmsg", PROCFS_KMSG }, { "loadavg", PROCFS_LOADAVG },
+	{ "meminfo", PROCFS_MEMINFO },
 	{ "mounts", PROCFS_MOUNTS }, { "stat", PROCFS_SYSSTAT }, { "uptime", PROCFS_UPTIME },
 	{ "version", PROCFS_VERSION }, { 0, PROCFS_ROOT },
 };

@@ -58,21 +58,46 @@ static uint32_t unread(void)
 	return n;
 }
 
-/* READ: printk wakes nobody (it runs anywhere, the scheduler included), so
- * an empty log is polled every 100 ms; a signal ends the wait. */
+/* READ and /proc/kmsg: printk wakes nobody (it runs anywhere, the
+ * scheduler included), so an empty log is polled every 100 ms; a signal
+ * ends the wait. */
+long klog_read_wait(char *kbuf, size_t n, int nonblock)
+{
+	struct process *p = proc_current();
+	while (!unread()) {
+		if (nonblock)
+			return -EAGAIN;
+		if (p && signal_pending(p))
+			return -EINTR;
+		sleep_ns(100000000ull);
+	}
+	uint32_t f = irq_save();
+	size_t k = klog_ring_read(&klog, kbuf, n);
+	irq_restore(f);
+	return (long)k;
+}
+
+int klog_readable(void)
+{
+	return unread() != 0;
+}
+
 static long read_wait(uint32_t ubuf, int32_t len)
 {
 	if (!ubuf || len < 0)
 		return -EINVAL;
 	if (len == 0)
 		return 0;
-	struct process *p = proc_current();
-	while (!unread()) {
-		if (p && signal_pending(p))
-			return -EINTR;
-		sleep_ns(100000000ull);
-	}
-	return read_out(ubuf, (uint32_t)len, 1, 0);
+	if (len > KLOG_BUF_SIZE)
+		len = KLOG_BUF_SIZE;
+	char *kb = kmalloc((size_t)len);
+	if (!kb)
+		return -ENOMEM;
+	long r = klog_read_wait(kb, (size_t)len, 0);
+	if (r > 0 && copy_to_user(ubuf, kb, (size_t)r))
+		r = -EFAULT;
+	kfree(kb);
+	return r;
 }
 
 SYSCALL_DEFINE(__NR_syslog, syslog)

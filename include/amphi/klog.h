@@ -70,6 +70,11 @@ void klog_init(const char *cmdline);
 void klog_clock_ready(void);
 /* PID 1 runs: lower the console level unless the command line set it. */
 void klog_boot_done(void);
+/* kernel/sys_klog.c: consumes up to n bytes of the log (syslog READ,
+ * /proc/kmsg), waiting while it is empty: the count, -EINTR on a signal,
+ * -EAGAIN if nonblock and empty.  klog_readable: 1 when that would not wait. */
+long klog_read_wait(char *kbuf, size_t n, int nonblock);
+int klog_readable(void);
 int klog_console_level(void);
 void klog_set_console_level(int level);     /* at least KLOG_MIN_CONSOLE_LEVEL */
 extern struct klog_ring klog;               /* under irq_save() */

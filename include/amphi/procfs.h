@@ -51,6 +51,7 @@ enum procfs_kind {
 	/* files about the whole system (fs/procfs_sys.c), in /proc itself */
 	PROCFS_MEMINFO, PROCFS_MOUNTS, PROCFS_UPTIME, PROCFS_LOADAVG,
 	PROCFS_CPUINFO, PROCFS_VERSION, PROCFS_SYSSTAT,         /* /proc/stat */
+	PROCFS_KMSG,                    /* the kernel log, read as syslog READ does */
 };
 struct procfs_ent {
 	enum procfs_kind kind;
@@ -101,6 +102,9 @@ struct procfs_sys {
 /* fs/procfs_sys.c: a system file's text, kmalloc'd (the caller frees it);
  * 0 or -ENOMEM. */
 int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len);
+/* fs/procfs_sys.c: opens /proc/kmsg (struct file: fs/file.h). */
+struct file;
+int procfs_kmsg_open(struct file *f, const struct procfs_ent *e);
 /* kernel/loadavg.c: the three load averages (LOAD_FIXED_1 fixed point);
  * sampling starts with PID 1 (loadavg_start). */
 void loadavg_get(uint32_t load[3]);

@@ -71,6 +71,8 @@ static void test_parse_paths(void **state)
 	assert_true(e.kind == PROCFS_MEMINFO && e.pid == 0);
 	assert_int_equal(procfs_parse("/stat", 5, 0, &e), 0);
 	assert_int_equal(e.kind, PROCFS_SYSSTAT);
+	assert_int_equal(procfs_parse("/kmsg", 5, 0, &e), 0);
+	assert_int_equal(e.kind, PROCFS_KMSG);
 	assert_int_equal(procfs_parse("/meminfo/x", 5, 0, &e), -ENOTDIR);
 	assert_int_equal(procfs_parse("/memin", 5, 0, &e), -ENOENT);
 	assert_int_equal(procfs_parse("/42/meminfo", 5, 0, &e), -ENOENT);
