@@ -6,7 +6,8 @@
  * The log and the level state are touched with interrupts off only: amphi
  * runs on one CPU, and printk must work from any context (interrupt
  * handlers, the scheduler, a panic), so it takes no lock and wakes nobody
- * (a syslog reader polls: kernel/sys_klog.c).
+ * (a syslog reader polls: kernel/sys_klog.c).  An interrupt's printk may
+ * land between two lines of another message, in the log as on the console.
  */
 #include <amphi/printk.h>
 #include <amphi/klog.h>
@@ -74,22 +75,27 @@ static void open_line(int level)
 }
 
 /* text: one message, possibly several lines or a piece of one (a message
- * that does not end in a newline is continued by the next). */
+ * that does not end in a newline is continued by the next).  Interrupts are
+ * off only while the log is updated: the console (a UART, a hypercall) is
+ * written with them as the caller had them, as before the log existed. */
 static void emit(int level, const char *text, size_t len)
 {
 	while (len) {
-		if (!line_open)
-			open_line(level);
 		size_t k = 0;
 		while (k < len && text[k] != '\n')
 			k++;
 		if (k < len)
 			k++;                    /* the newline ends the line */
+		uint32_t f = irq_save();
+		if (!line_open)
+			open_line(level);
 		klog_ring_put(&klog, text, k);
-		if (line_level < console_level)
-			console_write(text, k);
+		int show = line_level < console_level;
 		if (text[k - 1] == '\n')
 			line_open = 0;
+		irq_restore(f);
+		if (show)
+			console_write(text, k);
 		text += k;
 		len -= k;
 	}
@@ -102,9 +108,7 @@ int vprintk(const char *fmt, va_list ap)
 	size_t len = n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1;
 	const char *text;
 	int level = klog_parse_level(buf, &text);
-	uint32_t f = irq_save();
 	emit(level, text, len - (size_t)(text - buf));
-	irq_restore(f);
 	return n;
 }
 
