@@ -42,7 +42,7 @@ void kmode_guard_check(struct process *p, const struct trap_frame *tf)
 	if (!vm || !vm->guard_lo || tf->user_esp >= vm->stack_low || tf->user_esp < vm->guard_lo)
 		return;
 	sti();
-	printk("kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
+	printk(KERN_WARNING "kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
 	       "stack overflow at eip %#x\n", p->pid, p->name, tf->user_esp, vm->stack_low, tf->eip);
 	proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
 }
@@ -53,6 +53,6 @@ void kmode_df_used(struct process *p, const struct trap_frame *tf, uint32_t cr2)
 {
 	p->df_count++;
 	if (p->df_count <= 2 || (p->df_count & 511) == 0)
-		printk("kmode: pid %d (%s): double-fault task used (#%u): stack fault at eip %#x esp %#x cr2 %#x\n",
+		printk(KERN_WARNING "kmode: pid %d (%s): double-fault task used (#%u): stack fault at eip %#x esp %#x cr2 %#x\n",
 		       p->pid, p->name, p->df_count, tf->eip, tf->user_esp, cr2);
 }

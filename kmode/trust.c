@@ -40,6 +40,6 @@ int kmode_wanted(int trusted, int noted)
 void kmode_exec_log(const struct process *p, int trusted, int noted, int kmode)
 {
 	if (trusted || noted)
-		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
+		printk(KERN_NOTICE "proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
 		       trusted ? "trusted: /trusted/" : "trusted: amphi note", kmode ? "" : ", kmode=off");
 }

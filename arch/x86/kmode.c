@@ -164,8 +164,8 @@ void df_task(void)
 	struct tss *t = &kernel_tss;
 	struct process *p = proc_current();
 	if ((t->cs & 3) || t->esp >= KERNEL_VBASE || !p || !p->kmode || !p->vm) {
-		printk("trap: vector 8 (#DF double fault) in the double-fault task\n");
-		printk("  eip=%08x cs=%04x eflags=%08x esp=%08x cr2=%08x\n", t->eip, t->cs, t->eflags,
+		printk(KERN_EMERG "trap: vector 8 (#DF double fault) in the double-fault task\n");
+		printk(KERN_EMERG "  eip=%08x cs=%04x eflags=%08x esp=%08x cr2=%08x\n", t->eip, t->cs, t->eflags,
 		       t->esp, read_cr2());
 		panic("double fault at eip %08x (esp %08x)", t->eip, t->esp);
 	}
