@@ -745,7 +745,7 @@ SYSCALL_DEFINE(116, sysinfo)
 
 static uint64_t wall_base_ns;
 
-static uint64_t realtime_ns(void)
+uint64_t realtime_ns(void)
 {
 	if (!wall_base_ns) {
 		uint64_t w = platform->wallclock_s ? platform->wallclock_s() : 0;
