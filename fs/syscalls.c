@@ -12,6 +12,7 @@
 #include <amphi/errno.h>
 #include <amphi/heap.h>
 #include <amphi/string.h>
+#include "file.h"
 
 #ifndef __NR_link
 #define __NR_link 9
@@ -119,7 +120,7 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 	void *kb = kmalloc(chunk);
 	if (!kb)
 		return -ENOMEM;
-	int regular = file_type(f) == S_IFREG;
+	int regular = file_type(f) == S_IFREG || (f->ops && f->ops->read_whole);
 	size_t done = 0;
 	long r = 0;
 	while (done < n) {
@@ -134,7 +135,8 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 			break;
 		}
 		done += (size_t)k;
-		/* Only regular files are read on: a pipe or terminal returns what it has. */
+		/* Only regular files and /dev/zero are read on: a pipe or terminal
+		 * returns what it has. */
 		if (!regular || (size_t)k < want)
 			break;
 	}

@@ -14,7 +14,10 @@
 #include <amphi/errno.h>
 #include <amphi/spinlock.h>
 
-static uint32_t data_pages, index_pages, high_pages;
+#define PFN_4G 0x100000u                /* the first frame above 4 GiB */
+
+static uint32_t data_pages, index_pages, high_pages, above_4g_pages;
+static pfn_t hint_4g = PFN_4G;
 
 /* 4 MiB plus 1/32 of memory, at most 64 MiB: on 64 MiB 6 MiB, on 512 MiB
  * 20 MiB (busybox, a shell and a heap grown to its 32 MiB cap fit), on a big
@@ -31,24 +34,30 @@ static int is_low(pfn_t p)
 }
 
 /* Quietly (frame_alloc prints when out, and running out here is ordinary:
- * write(2) says ENOSPC).  Data prefers frames outside the direct map; a low
- * frame is taken only while the low zone stays above the reserve too (the
- * heap and page tables can only use low frames). */
+ * write(2) says ENOSPC).  File data is only ever reached through kmap, so
+ * it takes the frames nothing else can use first: above 4 GiB (32-bit DMA
+ * and the PAE root need frames below), then outside the direct map; a low
+ * frame only while the low zone stays above the reserve too (the heap and
+ * page tables can only use low frames). */
 static pfn_t data_frame(void)
 {
 	irqflags_t f = irq_save();
 	pfn_t p = PFN_NONE;
 	uint32_t r = reserve();
 	if (frames.nr_free > r) {
-		if (frames.nr_free > frames.nr_free_low)
+		if (frames.max_pfn > PFN_4G)
+			p = fa_alloc_range(&frames, PFN_4G, frames.max_pfn, &hint_4g);
+		if (p == PFN_NONE && frames.nr_free > frames.nr_free_low)
 			p = fa_alloc(&frames, FRAME_ANY);
-		else if (frames.nr_free_low > r)
+		if (p == PFN_NONE && frames.nr_free_low > r)
 			p = fa_alloc(&frames, FRAME_LOW);
 	}
 	if (p != PFN_NONE) {
 		data_pages++;
 		if (!is_low(p))
 			high_pages++;
+		if (p >= PFN_4G)
+			above_4g_pages++;
 	}
 	irq_restore(f);
 	return p;
@@ -95,6 +104,8 @@ static void page_free(void *ctx, pfn_t p)
 	data_pages--;
 	if (!is_low(p))
 		high_pages--;
+	if (p >= PFN_4G)
+		above_4g_pages--;
 	irq_restore(f);
 }
 
@@ -161,6 +172,7 @@ void filepages_stats(struct filepages_stats *st)
 	st->data_pages = data_pages;
 	st->index_pages = index_pages;
 	st->high_pages = high_pages;
+	st->above_4g_pages = above_4g_pages;
 	st->reserve_pages = reserve();
 	st->total_pages = mm_summary.frames_total;
 	irq_restore(f);

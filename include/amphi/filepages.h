@@ -80,6 +80,7 @@ struct filepages_stats {
 	uint32_t data_pages;    /* frames holding file data */
 	uint32_t index_pages;   /* frames holding page indexes */
 	uint32_t high_pages;    /* of the data pages, those outside the direct map */
+	uint32_t above_4g_pages; /* of the data pages, those above 4 GiB (taken first) */
 	uint32_t reserve_pages; /* free frames files never take (kernel's reserve) */
 	uint32_t total_pages;   /* frames the allocator had after boot */
 };
