@@ -13,6 +13,8 @@
 #include <amphi/platform.h>
 #include <amphi/heap.h>
 #include <amphi/frame.h>
+#include <amphi/filepages.h>
+#include <amphi/mm.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
 #include <amphi/errno.h>
@@ -734,10 +736,13 @@ SYSCALL_DEFINE(116, sysinfo)
 {
 	uint32_t v[16];
 	memset(v, 0, sizeof(v));
+	/* struct sysinfo: uptime, loads[3], totalram, freeram, sharedram, ...,
+	 * mem_unit at [13]; in pages, so that memory above 4 GiB fits. */
 	v[0] = (uint32_t)(now_ns() / 1000000000ull);
-	v[4] = frames.nr_free * 4096u;          /* freeram, in mem_unit */
-	v[3] = frames.max_pfn * 4096u;
-	v[13] = 1;                               /* mem_unit */
+	v[4] = (uint32_t)(mm_summary.usable_bytes >> 12);   /* totalram */
+	v[5] = frames.nr_free;                               /* freeram */
+	v[6] = filepages_in_use();               /* sharedram: Linux counts tmpfs pages here */
+	v[13] = 4096;                            /* mem_unit */
 	return copy_to_user(A(0), v, 64);
 }
 

@@ -543,6 +543,37 @@ int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow)
 	return r;
 }
 
+int vfs_utimens(const char *cwd, const char *path, struct file *f, int follow,
+		const struct vfs_timespec *ts)
+{
+	struct rtime t[2], *set[2];
+	for (int i = 0; i < 2; i++) {
+		set[i] = &t[i];
+		if (ts && ts[i].nsec == UTIME_OMIT)
+			set[i] = 0;
+		else if (ts && ts[i].nsec != UTIME_NOW && ts[i].nsec >= 1000000000u)
+			return -EINVAL;
+		else if (ts && ts[i].nsec != UTIME_NOW)
+			t[i] = (struct rtime){ (uint32_t)ts[i].sec, ts[i].nsec };
+		else
+			t[i] = ramfs_now(&rootfs);
+	}
+	if (path) {
+		int pr = procfs_refuse(cwd, path);
+		if (pr)
+			return pr == -EBUSY ? -EPERM : pr;
+	} else if (!f || !f->node) {
+		return f ? -EPERM : -EBADF;       /* pipes, /proc: no times to set */
+	}
+	struct ramfs_walk w;
+	LOCK();
+	int r = path ? walk_existing(cwd, path, follow, &w) : 0;
+	if (!r)
+		ramfs_set_times(path ? w.node : f->node, set[0], set[1]);
+	UNLOCK();
+	return r;
+}
+
 int vfs_mkdir(const char *cwd, const char *path, uint32_t mode)
 {
 	struct ramfs_walk w;
