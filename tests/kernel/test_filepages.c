@@ -94,7 +94,7 @@ DEFINE_TEST(test_filepages, "filepages", "file data in page frames: pattern, tru
 	/* 64 MiB, or a quarter of what is free on a small machine. */
 	uint64_t size = 64ull << 20;
 	if ((uint64_t)free0 * 4096 / 4 < size)
-		size = ((uint64_t)free0 * 4096 / 4) & ~(uint64_t)(CHUNK - 1);
+		size = ((uint64_t)free0 * 4096 / 4) & ~(uint64_t)(2 * CHUNK - 1);   /* halves in chunks */
 	uint32_t pages = (uint32_t)(size >> 12);
 	int err;
 	struct file *f = vfs_open("/", "/tmp/filepages-test", O_RDWR | O_CREAT | O_TRUNC, 0644, &err);
