@@ -14,6 +14,11 @@
  *   mm/filepages.c   the kernel's: frames with a reserve kept back for the
  *                    kernel, mapping, and the counts for /proc/meminfo.
  *
+ * For a block cache: one page_index per device, index = byte offset / 4096;
+ * filepage_get for the page (zeroed when new), filepage_map/unmap around
+ * CPU access, and (uint64_t)pfn << 12 as a struct blk_seg's phys for DMA
+ * (any zone); filepages_truncate(pi, 0) drops a device's pages.
+ *
  * Locking: none inside a page_index (its owner serialises; ramfs runs under
  * the VFS lock).  The filepage_* functions mask interrupts around the frame
  * allocator themselves, so that they can be called from any thread.
