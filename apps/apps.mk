@@ -24,7 +24,8 @@ APPS_bench-syscall := apps/bench_syscall.c
 APPS_stack-overflow := apps/stack_overflow.c
 APPS_kentry-jump   := apps/kentry_jump.c
 APPS_sys-test      := apps/sys_test.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test
+APPS_pattern       := apps/pattern.c
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test pattern
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp

@@ -292,7 +292,7 @@ static const struct file_ops null_ops = {
 	.read = null_read, .write = null_write, .lseek = zero_lseek,
 };
 static const struct file_ops zero_ops = {
-	.read = zero_read, .write = null_write, .lseek = zero_lseek,
+	.read = zero_read, .write = null_write, .lseek = zero_lseek, .read_whole = 1,
 };
 
 int dev_open(struct file *f, uint32_t rdev)

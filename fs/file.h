@@ -17,6 +17,9 @@ struct file_ops {
 	int (*readdir)(struct file *f, ramfs_fill_fn fill, void *ctx);
 	int (*dir_path)(struct file *f, char *buf, size_t n);
 	int tty;
+	/* Reads never wait and fill what is asked (/dev/zero): read(2) goes on
+	 * past its bounce buffer, as for regular files (dd counts full blocks). */
+	int read_whole;
 };
 
 struct file {

@@ -17,6 +17,7 @@
 #include <amphi/frame.h>
 #include <amphi/mm.h>
 #include <amphi/heap.h>
+#include <amphi/filepages.h>
 #include <amphi/sched.h>
 #include <amphi/timer.h>
 #include <amphi/platform.h>
@@ -35,6 +36,10 @@ static void meminfo_fill(struct procfs_sys *s)
 	s->mem_free_kb = (uint64_t)frames.nr_free * 4;
 	s->mem_available_kb = s->mem_free_kb;
 	s->slab_kb = kheap_bytes_in_use() / 1024;
+	/* File data lives in page frames (mm/filepages.c) and, with no swap,
+	 * cannot be dropped: Linux shows tmpfs pages as Shmem, counted in
+	 * Cached, and not as available. */
+	s->shmem_kb = s->cached_kb = (uint64_t)filepages_in_use() * 4;
 }
 
 static void cpu_fill(struct procfs_sys *s)

@@ -1,13 +1,27 @@
 /*
  * ramfs: directories as ordered lists of named entries, regular files as
- * arrays of 4 KiB pages (allocated on first write, holes read as zeros),
+ * page indexes of 4 KiB page frames (amphi/filepages.h: allocated on first
+ * write, holes read as zeros, counted against the tree's size limit),
  * symlinks, device and fifo nodes.  Hard links share one node; a node is
- * freed when its last link and its last open reference are gone.
+ * freed when its last link and its last open reference are gone.  Times
+ * come from the tree's wall clock.
  */
 #include "ramfs.h"
 #include <amphi/errno.h>
 #include <amphi/heap.h>
 #include <amphi/string.h>
+
+struct rtime ramfs_now(const struct ramfs *fs)
+{
+	uint64_t ns = fs->clock_ns ? fs->clock_ns() : 0;
+	return (struct rtime){ (uint32_t)(ns / 1000000000u), (uint32_t)(ns % 1000000000u) };
+}
+
+/* Contents or entries changed: mtime and ctime. */
+static void modified(struct rnode *n)
+{
+	n->mtime = n->ctime = ramfs_now(n->fs);
+}
 
 static struct rnode *node_new(struct ramfs *fs, uint32_t mode)
 {
@@ -17,24 +31,22 @@ static struct rnode *node_new(struct ramfs *fs, uint32_t mode)
 	n->mode = mode;
 	n->ino = fs->next_ino++;
 	n->next_cookie = 2;
+	n->fs = fs;
+	n->atime = n->mtime = n->ctime = ramfs_now(fs);
 	return n;
 }
 
-static void free_pages(struct rnode *n, uint32_t from)
+/* Frees the data pages at index >= first, and gives them back to the limit. */
+static void drop_pages(struct rnode *n, uint32_t first)
 {
-	for (uint32_t i = from; i < n->npages; i++)
-		if (n->pages[i]) {
-			kfree(n->pages[i]);
-			n->pages[i] = 0;
-		}
+	uint32_t before = n->data.nr_pages;
+	filepages_truncate(&n->data, first);
+	n->fs->pages -= before - n->data.nr_pages;
 }
 
 static void node_free(struct rnode *n)
 {
-	if (n->pages) {
-		free_pages(n, 0);
-		kfree(n->pages);
-	}
+	drop_pages(n, 0);
 	if (n->target)
 		kfree(n->target);
 	kfree(n);
@@ -56,6 +68,36 @@ int ramfs_init(struct ramfs *fs)
 		return -ENOMEM;
 	fs->root->nlink = 2;
 	fs->root->parent = fs->root;
+	return 0;
+}
+
+int ramfs_parse_size(const char *s, uint32_t total_pages, uint32_t *pages)
+{
+	uint64_t v = 0;
+	const char *p = s;
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > (1ull << 44))
+			return -EINVAL;
+	}
+	uint64_t n;
+	switch (*p) {
+	case '%':
+		if (v > 100)
+			return -EINVAL;
+		n = (uint64_t)total_pages * v / 100;
+		p++;
+		break;
+	case 'k': case 'K': n = (v << 10) / RAMFS_PAGE; p++; break;
+	case 'm': case 'M': n = (v << 20) / RAMFS_PAGE; p++; break;
+	case 'g': case 'G': n = (v << 30) / RAMFS_PAGE; p++; break;
+	default: n = v / RAMFS_PAGE; break;
+	}
+	if (*p || n == 0 || n > 0xffffffffu)
+		return -EINVAL;
+	*pages = (uint32_t)n;
 	return 0;
 }
 
@@ -150,7 +192,6 @@ int ramfs_mknod(struct ramfs *fs, struct rnode *dir, const char *name, size_t le
 	if (!n)
 		return -ENOMEM;
 	n->rdev = rdev;
-	n->mtime = dir->mtime;
 	if (RNODE_IS_DIR(n)) {
 		n->nlink = 2;
 		n->parent = dir;
@@ -163,6 +204,7 @@ int ramfs_mknod(struct ramfs *fs, struct rnode *dir, const char *name, size_t le
 	}
 	if (RNODE_IS_DIR(n))
 		dir->nlink++;
+	modified(dir);
 	if (out)
 		*out = n;
 	return 0;
@@ -194,6 +236,7 @@ int ramfs_symlink(struct ramfs *fs, struct rnode *dir, const char *name, size_t 
 		node_free(n);
 		return r;
 	}
+	modified(dir);
 	if (out)
 		*out = n;
 	return 0;
@@ -211,6 +254,8 @@ int ramfs_link(struct rnode *dir, const char *name, size_t len, struct rnode *no
 	if ((r = add_entry(dir, name, len, node)))
 		return r;
 	node->nlink++;
+	node->ctime = ramfs_now(node->fs);
+	modified(dir);
 	return 0;
 }
 
@@ -242,6 +287,8 @@ int ramfs_unlink(struct rnode *dir, const char *name, size_t len, int rmdir)
 		dir->last = d->prev;
 	dir->nentries--;
 	kfree(d);
+	modified(dir);
+	n->ctime = dir->ctime;
 	if (RNODE_IS_DIR(n)) {
 		n->nlink = 0;
 		n->parent = 0;
@@ -267,12 +314,11 @@ void ramfs_node_put(struct rnode *n)
 
 /* ---- file data ---- */
 
-size_t ramfs_read(struct rnode *n, uint64_t off, void *buf, size_t len)
+/* Copies between buf and the file's pages, page by page; to_file: write.
+ * Returns bytes done; a page that cannot be mapped (no kmap slot) stops it. */
+static size_t copy_pages(struct rnode *n, uint64_t off, uint8_t *buf, size_t len, int to_file,
+			 int *err)
 {
-	if (off >= n->size)
-		return 0;
-	if (len > n->size - off)
-		len = (size_t)(n->size - off);
 	size_t done = 0;
 	while (done < len) {
 		uint64_t pos = off + done;
@@ -281,32 +327,55 @@ size_t ramfs_read(struct rnode *n, uint64_t off, void *buf, size_t len)
 		size_t k = RAMFS_PAGE - po;
 		if (k > len - done)
 			k = len - done;
-		if (pg < n->npages && n->pages[pg])
-			memcpy((uint8_t *)buf + done, n->pages[pg] + po, k);
+		pfn_t pfn = filepage_lookup(&n->data, pg);
+		if (pfn == PFN_NONE && !to_file) {
+			memset(buf + done, 0, k);       /* a hole */
+			done += k;
+			continue;
+		}
+		if (pfn == PFN_NONE) {
+			struct ramfs *fs = n->fs;
+			if (fs->max_pages && fs->pages >= fs->max_pages) {
+				*err = -ENOSPC;
+				break;
+			}
+			int r = filepage_get(&n->data, pg, &pfn);
+			if (r < 0) {
+				*err = r;
+				break;
+			}
+			fs->pages++;
+		}
+		uint8_t *va = filepage_map(pfn);
+		if (!va) {
+			*err = -ENOMEM;
+			break;
+		}
+		if (to_file)
+			memcpy(va + po, buf + done, k);
 		else
-			memset((uint8_t *)buf + done, 0, k);
+			memcpy(buf + done, va + po, k);
+		filepage_unmap(va);
 		done += k;
 	}
 	return done;
 }
 
-static int reserve_pages(struct rnode *n, uint32_t need)
+size_t ramfs_read(struct rnode *n, uint64_t off, void *buf, size_t len)
 {
-	if (need <= n->npages)
+	if (off >= n->size)
 		return 0;
-	uint32_t cap = n->npages ? n->npages : 4;
-	while (cap < need)
-		cap *= 2;
-	uint8_t **p = kzalloc(cap * sizeof(*p));
-	if (!p)
-		return -ENOSPC;
-	if (n->pages) {
-		memcpy(p, n->pages, n->npages * sizeof(*p));
-		kfree(n->pages);
-	}
-	n->pages = p;
-	n->npages = cap;
-	return 0;
+	if (len > n->size - off)
+		len = (size_t)(n->size - off);
+	int err = 0;
+	size_t done = copy_pages(n, off, buf, len, 0, &err);
+	/* relatime, as Linux mounts by default: atime moves when it is older
+	 * than the last change or a day old, not on every read. */
+	struct rtime now = ramfs_now(n->fs);
+	if (n->atime.sec <= n->mtime.sec || n->atime.sec <= n->ctime.sec ||
+	    now.sec - n->atime.sec >= 86400)
+		n->atime = now;
+	return done;
 }
 
 long ramfs_write(struct rnode *n, uint64_t off, const void *buf, size_t len)
@@ -319,29 +388,13 @@ long ramfs_write(struct rnode *n, uint64_t off, const void *buf, size_t len)
 		len = (size_t)(RAMFS_MAX_FILE - off);
 	if (len > 0x7fffffffu)
 		len = 0x7ffff000u;
-	uint64_t end = off + len;
-	if (reserve_pages(n, (uint32_t)((end + RAMFS_PAGE - 1) / RAMFS_PAGE)))
-		return -ENOSPC;
-	size_t done = 0;
-	while (done < len) {
-		uint64_t pos = off + done;
-		uint32_t pg = (uint32_t)(pos / RAMFS_PAGE);
-		size_t po = (size_t)(pos % RAMFS_PAGE);
-		size_t k = RAMFS_PAGE - po;
-		if (k > len - done)
-			k = len - done;
-		if (!n->pages[pg]) {
-			n->pages[pg] = kzalloc(RAMFS_PAGE);
-			if (!n->pages[pg])
-				break;
-		}
-		memcpy(n->pages[pg] + po, (const uint8_t *)buf + done, k);
-		done += k;
-	}
+	int err = 0;
+	size_t done = copy_pages(n, off, (uint8_t *)buf, len, 1, &err);
+	if (done == 0)
+		return err ? err : -ENOSPC;
 	if (off + done > n->size)
 		n->size = off + done;
-	if (done == 0)
-		return -ENOSPC;
+	modified(n);
 	return (long)done;
 }
 
@@ -352,17 +405,30 @@ int ramfs_truncate(struct rnode *n, uint64_t size)
 	if (size > RAMFS_MAX_FILE)
 		return -EFBIG;
 	if (size < n->size) {
-		uint32_t keep = (uint32_t)((size + RAMFS_PAGE - 1) / RAMFS_PAGE);
-		if (n->pages) {
-			free_pages(n, keep);
-			/* Zero the tail of the last page so that growing again reads zeros. */
-			size_t po = (size_t)(size % RAMFS_PAGE);
-			if (po && keep - 1 < n->npages && n->pages[keep - 1])
-				memset(n->pages[keep - 1] + po, 0, RAMFS_PAGE - po);
+		uint64_t keep = (size + RAMFS_PAGE - 1) / RAMFS_PAGE;
+		if (keep <= 0xffffffffu)
+			drop_pages(n, (uint32_t)keep);
+		/* Zero the tail of the last page so that growing again reads zeros. */
+		size_t po = (size_t)(size % RAMFS_PAGE);
+		pfn_t last = po ? filepage_lookup(&n->data, (uint32_t)(keep - 1)) : PFN_NONE;
+		uint8_t *va = last != PFN_NONE ? filepage_map(last) : 0;
+		if (va) {
+			memset(va + po, 0, RAMFS_PAGE - po);
+			filepage_unmap(va);
 		}
 	}
 	n->size = size;
+	modified(n);
 	return 0;
+}
+
+void ramfs_set_times(struct rnode *n, const struct rtime *atime, const struct rtime *mtime)
+{
+	if (atime)
+		n->atime = *atime;
+	if (mtime)
+		n->mtime = *mtime;
+	n->ctime = ramfs_now(n->fs);
 }
 
 /* ---- directories ---- */
@@ -445,14 +511,14 @@ void ramfs_stat(struct ramfs *fs, struct rnode *n, struct kstat64 *st)
 	else
 		st->st_size = (int64_t)n->size;
 	st->st_blksize = RAMFS_PAGE;
-	if (t == S_IFREG) {
-		uint64_t blocks = 0;
-		for (uint32_t i = 0; i < n->npages; i++)
-			if (n->pages[i])
-				blocks += RAMFS_PAGE / 512;
-		st->st_blocks = blocks;
-	}
-	st->st_atime = st->st_mtime = st->st_ctime = n->mtime;
+	if (t == S_IFREG)
+		st->st_blocks = (uint64_t)n->data.nr_pages * (RAMFS_PAGE / 512);
+	st->st_atime = n->atime.sec;
+	st->st_atime_nsec = n->atime.nsec;
+	st->st_mtime = n->mtime.sec;
+	st->st_mtime_nsec = n->mtime.nsec;
+	st->st_ctime = n->ctime.sec;
+	st->st_ctime_nsec = n->ctime.nsec;
 }
 
 /* ---- path walk ---- */
@@ -620,7 +686,7 @@ static int unpack_entry(void *vctx, const struct cpio_entry *e)
 	if (!strcmp(ctx->path, "/")) {
 		if (type == S_IFDIR) {
 			fs->root->mode = S_IFDIR | perm;
-			fs->root->mtime = e->mtime;
+			fs->root->mtime = fs->root->atime = (struct rtime){ e->mtime, 0 };
 		}
 		return 0;
 	}
@@ -636,7 +702,7 @@ static int unpack_entry(void *vctx, const struct cpio_entry *e)
 			old->mode = S_IFDIR | perm;
 			old->uid = e->uid;
 			old->gid = e->gid;
-			old->mtime = e->mtime;
+			old->mtime = old->atime = (struct rtime){ e->mtime, 0 };
 			return 0;
 		}
 		if (old && (r = ramfs_unlink(dir, name, nlen, 0)))
@@ -646,7 +712,7 @@ static int unpack_entry(void *vctx, const struct cpio_entry *e)
 			return r;
 		n->uid = e->uid;
 		n->gid = e->gid;
-		n->mtime = e->mtime;
+		n->mtime = n->atime = (struct rtime){ e->mtime, 0 };
 		return 0;
 	}
 	/* Anything else replaces what was there (a directory only if empty). */
@@ -710,7 +776,7 @@ static int unpack_entry(void *vctx, const struct cpio_entry *e)
 		return r;
 	n->uid = e->uid;
 	n->gid = e->gid;
-	n->mtime = e->mtime;
+	n->mtime = n->atime = (struct rtime){ e->mtime, 0 };
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <amphi/errno.h>
 #include <amphi/heap.h>
 #include <amphi/string.h>
+#include "file.h"
 
 #ifndef __NR_link
 #define __NR_link 9
@@ -119,7 +120,7 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 	void *kb = kmalloc(chunk);
 	if (!kb)
 		return -ENOMEM;
-	int regular = file_type(f) == S_IFREG;
+	int regular = file_type(f) == S_IFREG || (f->ops && f->ops->read_whole);
 	size_t done = 0;
 	long r = 0;
 	while (done < n) {
@@ -134,7 +135,8 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 			break;
 		}
 		done += (size_t)k;
-		/* Only regular files are read on: a pipe or terminal returns what it has. */
+		/* Only regular files and /dev/zero are read on: a pipe or terminal
+		 * returns what it has. */
 		if (!regular || (size_t)k < want)
 			break;
 	}
@@ -359,6 +361,94 @@ SYSCALL_DEFINE(__NR_fstat64, fstat64)
 SYSCALL_DEFINE(__NR_fstatat64, fstatat64)
 {
 	return do_fstatat((int)a->arg[0], a->arg[1], a->arg[2], a->arg[3]);
+}
+
+/* ---- file times ---- */
+
+static long do_utimens(int dirfd, uint32_t upath, const struct vfs_timespec *ts, uint32_t flags)
+{
+	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!upath) {                           /* futimens(fd, times) */
+		struct file *f = getf(dirfd);
+		return f ? vfs_utimens(0, 0, f, 0, ts) : -EBADF;
+	}
+	struct upath *u;
+	int r = get_upath(upath, dirfd, !!(flags & AT_EMPTY_PATH), &u);
+	if (r)
+		return r;
+	if (!u->path[0] && dirfd != AT_FDCWD) {
+		struct file *f = getf(dirfd);
+		r = f ? vfs_utimens(0, 0, f, 0, ts) : -EBADF;
+	} else {
+		r = vfs_utimens(u->base, u->path[0] ? u->path : ".", 0,
+				!(flags & AT_SYMLINK_NOFOLLOW), ts);
+	}
+	kfree(u);
+	return r;
+}
+
+SYSCALL_DEFINE(320, utimensat)
+{
+	int32_t t[4];
+	struct vfs_timespec ts[2];
+	if (a->arg[2]) {
+		if (copy_from_user(t, a->arg[2], sizeof(t)))
+			return -EFAULT;
+		ts[0] = (struct vfs_timespec){ t[0], (uint32_t)t[1] };
+		ts[1] = (struct vfs_timespec){ t[2], (uint32_t)t[3] };
+	}
+	return do_utimens((int)a->arg[0], a->arg[1], a->arg[2] ? ts : 0, a->arg[3]);
+}
+
+SYSCALL_DEFINE(412, utimensat_time64)
+{
+	int64_t t[4];
+	struct vfs_timespec ts[2];
+	if (a->arg[2]) {
+		if (copy_from_user(t, a->arg[2], sizeof(t)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			/* tv_nsec is a long long in the 64-bit layout: out of range is EINVAL. */
+			uint64_t ns = (uint64_t)t[2 * i + 1];
+			ts[i] = (struct vfs_timespec){ t[2 * i], ns > 0xffffffffu ? 0xffffffffu : (uint32_t)ns };
+		}
+	}
+	return do_utimens((int)a->arg[0], a->arg[1], a->arg[2] ? ts : 0, a->arg[3]);
+}
+
+/* utimes(path, timeval[2]) and utime(path, utimbuf): the older forms. */
+SYSCALL_DEFINE(271, utimes)
+{
+	if (!a->arg[0])
+		return -EFAULT;
+	int32_t t[4];
+	struct vfs_timespec ts[2];
+	if (a->arg[1]) {
+		if (copy_from_user(t, a->arg[1], sizeof(t)))
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (t[2 * i + 1] < 0 || t[2 * i + 1] >= 1000000)
+				return -EINVAL;
+			ts[i] = (struct vfs_timespec){ t[2 * i], (uint32_t)t[2 * i + 1] * 1000u };
+		}
+	}
+	return do_utimens(AT_FDCWD, a->arg[0], a->arg[1] ? ts : 0, 0);
+}
+
+SYSCALL_DEFINE(30, utime)
+{
+	if (!a->arg[0])
+		return -EFAULT;
+	int32_t t[2];
+	struct vfs_timespec ts[2];
+	if (a->arg[1]) {
+		if (copy_from_user(t, a->arg[1], sizeof(t)))
+			return -EFAULT;
+		ts[0] = (struct vfs_timespec){ t[0], 0 };
+		ts[1] = (struct vfs_timespec){ t[1], 0 };
+	}
+	return do_utimens(AT_FDCWD, a->arg[0], a->arg[1] ? ts : 0, 0);
 }
 
 /* ---- directories ---- */

@@ -14,6 +14,7 @@
 #include <amphi/heap.h>
 #include <amphi/frame.h>
 #include <amphi/procfs.h>
+#include <amphi/filepages.h>
 #include <amphi/mm.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
@@ -747,6 +748,7 @@ SYSCALL_DEFINE(116, sysinfo)
 		v[1 + i] = load[i] << (16 - LOAD_FSHIFT);
 	v[4] = mm_summary.frames_total;
 	v[5] = frames.nr_free;
+	v[6] = filepages_in_use();               /* sharedram: Linux counts tmpfs pages here */
 	struct sched_stats st;
 	sched_get_stats(&st);
 	v[10] = st.nr_threads & 0xffff;          /* procs */
@@ -758,7 +760,7 @@ SYSCALL_DEFINE(116, sysinfo)
 
 static uint64_t wall_base_ns;
 
-static uint64_t realtime_ns(void)
+uint64_t realtime_ns(void)
 {
 	if (!wall_base_ns) {
 		uint64_t w = platform->wallclock_s ? platform->wallclock_s() : 0;

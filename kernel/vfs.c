@@ -14,6 +14,8 @@
 #include <amphi/mm.h>
 #include <amphi/layout.h>
 #include <amphi/procfs.h>
+#include <amphi/cmdline.h>
+#include <amphi/timer.h>
 #include "../fs/file.h"
 
 static struct ramfs rootfs;
@@ -48,13 +50,37 @@ static int make_dev(const char *path, uint32_t mode, uint32_t rdev)
 	return ramfs_mknod(&rootfs, w.parent, w.name, strlen(w.name), mode, rdev, 0);
 }
 
+/* The size limit of the root tree (amphi.tmpfs_size=, as tmpfs's size=).
+ * By default 90 % of memory, not tmpfs's 50 %: there is no swap and no page
+ * cache here to share memory with, files are what a shell fills memory
+ * with, and a 400 MiB file must fit on a 512 MiB machine.  The frames' own
+ * reserve (mm/filepages.c) keeps the kernel alive whatever the limit. */
+static void vfs_set_limit(void)
+{
+	char v[32];
+	uint32_t total = mm_summary.frames_total;
+	const char *arg = cmdline_get(boot_info.cmdline, "amphi.tmpfs_size", v, sizeof(v));
+	if (arg && ramfs_parse_size(arg, total, &rootfs.max_pages) == 0) {
+		printk("vfs: files may hold %u MiB (amphi.tmpfs_size=%s)\n", rootfs.max_pages >> 8, arg);
+		return;
+	}
+	if (arg)
+		printk("vfs: amphi.tmpfs_size=%s: not a size (bytes with k/m/g, or a percentage); "
+		       "using the default\n", arg);
+	rootfs.max_pages = (uint32_t)((uint64_t)total * 9 / 10);
+	printk("vfs: files may hold %u MiB (90%% of memory; amphi.tmpfs_size= to change)\n",
+	       rootfs.max_pages >> 8);
+}
+
 static int vfs_setup_root(void)
 {
 	if (vfs_ready)
 		return 0;
+	rootfs.clock_ns = realtime_ns;
 	int r = ramfs_init(&rootfs);
 	if (r)
 		return r;
+	vfs_set_limit();
 	vfs_ready = 1;
 	return 0;
 }
@@ -513,6 +539,37 @@ int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow)
 	int r = walk_existing(cwd, path, follow, &w);
 	if (!r)
 		ramfs_stat(&rootfs, w.node, st);
+	UNLOCK();
+	return r;
+}
+
+int vfs_utimens(const char *cwd, const char *path, struct file *f, int follow,
+		const struct vfs_timespec *ts)
+{
+	struct rtime t[2], *set[2];
+	for (int i = 0; i < 2; i++) {
+		set[i] = &t[i];
+		if (ts && ts[i].nsec == UTIME_OMIT)
+			set[i] = 0;
+		else if (ts && ts[i].nsec != UTIME_NOW && ts[i].nsec >= 1000000000u)
+			return -EINVAL;
+		else if (ts && ts[i].nsec != UTIME_NOW)
+			t[i] = (struct rtime){ (uint32_t)ts[i].sec, ts[i].nsec };
+		else
+			t[i] = ramfs_now(&rootfs);
+	}
+	if (path) {
+		int pr = procfs_refuse(cwd, path);
+		if (pr)
+			return pr == -EBUSY ? -EPERM : pr;
+	} else if (!f || !f->node) {
+		return f ? -EPERM : -EBADF;       /* pipes, /proc: no times to set */
+	}
+	struct ramfs_walk w;
+	LOCK();
+	int r = path ? walk_existing(cwd, path, follow, &w) : 0;
+	if (!r)
+		ramfs_set_times(path ? w.node : f->node, set[0], set[1]);
 	UNLOCK();
 	return r;
 }

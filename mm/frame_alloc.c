@@ -102,6 +102,18 @@ pfn_t fa_alloc(struct frame_alloc *fa, enum frame_zone zone)
 	return p;
 }
 
+pfn_t fa_alloc_range(struct frame_alloc *fa, pfn_t lo, pfn_t hi, pfn_t *hint)
+{
+	if (hi > fa->max_pfn)
+		hi = fa->max_pfn;
+	pfn_t p = scan(fa, *hint, lo, hi);
+	if (p != PFN_NONE) {
+		*hint = p + 1;
+		set_used(fa, p);
+	}
+	return p;
+}
+
 int fa_free(struct frame_alloc *fa, pfn_t pfn)
 {
 	if (pfn >= fa->max_pfn || bit(fa, pfn))

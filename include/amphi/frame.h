@@ -28,6 +28,10 @@ void fa_init(struct frame_alloc *fa, uint32_t *bitmap, pfn_t max_pfn, pfn_t low_
 void fa_add_range(struct frame_alloc *fa, uint64_t base, uint64_t size);
 void fa_reserve_range(struct frame_alloc *fa, uint64_t base, uint64_t size);
 pfn_t fa_alloc(struct frame_alloc *fa, enum frame_zone zone);
+/* A free frame in [lo, hi) (next fit from *hint, which moves past it), or
+ * PFN_NONE: for callers with a placement of their own (file pages take
+ * frames above 4 GiB first, mm/filepages.c). */
+pfn_t fa_alloc_range(struct frame_alloc *fa, pfn_t lo, pfn_t hi, pfn_t *hint);
 /* Returns 0, or -1 for a frame out of range or already free (double free). */
 int fa_free(struct frame_alloc *fa, pfn_t pfn);
 int fa_is_free(const struct frame_alloc *fa, pfn_t pfn);

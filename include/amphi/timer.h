@@ -19,6 +19,8 @@ struct timer {
 /* Brings up the platform's clock and timer; call once, after the heap. */
 void time_init(void);
 uint64_t now_ns(void);
+/* The wall clock: ns since 1970 (CLOCK_REALTIME; kernel/sys_proc.c). */
+uint64_t realtime_ns(void);
 /* Arms t to run fn at deadline_ns (re-arming an armed timer moves it). */
 void timer_add(struct timer *t, uint64_t deadline_ns, void (*fn)(struct timer *t));
 /* Returns 1 when t was pending and is now cancelled, 0 otherwise. */

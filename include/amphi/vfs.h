@@ -117,6 +117,16 @@ int file_stat(struct file *f, struct kstat64 *st);
 ssize32_t file_getdents64(struct file *f, void *kbuf, size_t n);
 int file_ioctl(struct file *f, uint32_t cmd, void *karg);   /* TCGETS etc. on the console */
 int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow);
+/* utimensat: ts[0] atime, ts[1] mtime (ts NULL: both now); nsec UTIME_NOW
+ * or UTIME_OMIT as on Linux; ctime becomes now.  path NULL: the open file f. */
+#define UTIME_NOW ((1u << 30) - 1)
+#define UTIME_OMIT ((1u << 30) - 2)
+struct vfs_timespec {
+	int64_t sec;
+	uint32_t nsec;
+};
+int vfs_utimens(const char *cwd, const char *path, struct file *f, int follow,
+		const struct vfs_timespec *ts);
 int vfs_pipe(struct file *ends[2]);
 /* Whole-file convenience for the ELF loader: reads up to n bytes at off. */
 ssize32_t vfs_pread(struct file *f, void *kbuf, size_t n, uint64_t off);

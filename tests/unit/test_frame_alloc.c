@@ -272,6 +272,29 @@ static void test_free_of_reserved_frame_succeeds(void **state)
 	assert_int_equal(fa_alloc(&fa, FRAME_LOW), 7);
 }
 
+/* A range of its own (file pages above 4 GiB first): next fit in [lo, hi). */
+static void test_alloc_range(void **state)
+{
+	(void)state;
+	fa_add_range(&fa, 0, (uint64_t)MAXPFN * PAGE);
+	uint32_t free_before = fa.nr_free, low_before = fa.nr_free_low;
+	pfn_t hint = 0;
+	assert_int_equal(fa_alloc_range(&fa, 900, 2000, &hint), 900);   /* hi clamped to max_pfn */
+	assert_int_equal(hint, 901);
+	assert_int_equal(fa_alloc_range(&fa, 900, 2000, &hint), 901);
+	for (pfn_t p = 902; p < MAXPFN; p++)
+		assert_int_equal(fa_alloc_range(&fa, 900, MAXPFN, &hint), p);
+	assert_int_equal(fa_alloc_range(&fa, 900, MAXPFN, &hint), PFN_NONE);
+	assert_int_equal(fa.nr_free, free_before - 100);
+	assert_int_equal(fa.nr_free_low, low_before);
+	assert_int_equal(fa_free(&fa, 950), 0);
+	assert_int_equal(fa_alloc_range(&fa, 900, MAXPFN, &hint), 950); /* wraps to what was freed */
+	hint = 0;
+	assert_int_equal(fa_alloc_range(&fa, 10, 20, &hint), 10);
+	assert_int_equal(fa.nr_free_low, low_before - 1);
+	assert_int_equal(fa_alloc_range(&fa, 20, 20, &hint), PFN_NONE); /* empty range */
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);   /* keep stdout and stderr in order */
@@ -294,6 +317,7 @@ int main(void)
 		cmocka_unit_test_setup(test_free_of_free_frame_fails, setup),
 		cmocka_unit_test_setup(test_free_out_of_range_fails, setup),
 		cmocka_unit_test_setup(test_free_of_reserved_frame_succeeds, setup),
+		cmocka_unit_test_setup(test_alloc_range, setup),
 	};
 	return cmocka_run_group_tests_name("frame_alloc", tests, NULL, NULL);
 }

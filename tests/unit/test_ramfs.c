@@ -1,5 +1,7 @@
-/* Host tests for fs/ramfs.c: the tree, file data, path walks with
- * symlinks, and unpacking archives (with kernel/path.c and fs/cpio.c). */
+/* Host tests for fs/ramfs.c: the tree, file data (in fake frames:
+ * fake_filepages.c over the real mm/page_index.c), the size limit, file
+ * times, path walks with symlinks, and unpacking archives (with
+ * kernel/path.c and fs/cpio.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +13,7 @@
 #include <amphi/errno.h>
 #include "../../fs/ramfs.h"
 #include "cpio_build.h"
+#include "fake_filepages.h"
 
 /* The kernel heap, on the host; allocations are counted to find leaks. */
 static long live;
@@ -42,12 +45,18 @@ void kfree(void *p)
 
 static struct ramfs fs;
 
+/* The wall clock: a number the tests move. */
+static uint64_t clock_now = 1795000000ull * 1000000000ull + 123;
+static uint64_t test_clock(void) { return clock_now; }
+
 static int setup(void **state)
 {
 	(void)state;
 	live = 0;
 	fail_after = -1;
+	fake_frames_fail_after = -1;
 	memset(&fs, 0, sizeof(fs));
+	fs.clock_ns = test_clock;
 	return ramfs_init(&fs);
 }
 
@@ -56,6 +65,7 @@ static int teardown(void **state)
 	(void)state;
 	ramfs_destroy(&fs);
 	assert_int_equal(live, 0);
+	assert_int_equal(fake_frames_in_use(), 0);      /* every frame given back */
 	return 0;
 }
 
@@ -147,12 +157,124 @@ static void test_out_of_memory(void **state)
 {
 	(void)state;
 	struct rnode *f = mk("/", "f", S_IFREG | 0644);
-	fail_after = 0;
+	fake_frames_fail_after = 0;
 	assert_int_equal(ramfs_write(f, 0, "abc", 3), -ENOSPC);
+	assert_int_equal(f->size, 0);
+	fake_frames_fail_after = -1;
+	fail_after = 0;
 	assert_int_equal(ramfs_mknod(&fs, fs.root, "g", 1, S_IFREG, 0, NULL), -ENOMEM);
 	fail_after = -1;
 	assert_null(get("/g", 1));
 	assert_int_equal(ramfs_write(f, 0, "abc", 3), 3);
+	/* Memory runs out part way: a short write, the bytes before it kept. */
+	static unsigned char buf[5 * RAMFS_PAGE], back[5 * RAMFS_PAGE];
+	memset(buf, 'q', sizeof(buf));
+	fake_frames_fail_after = 2;                      /* two more pages, then none */
+	assert_int_equal(ramfs_write(f, RAMFS_PAGE, buf, sizeof(buf)), 2 * RAMFS_PAGE);
+	assert_int_equal(f->size, 3 * RAMFS_PAGE);
+	assert_int_equal(ramfs_write(f, 3 * RAMFS_PAGE, buf, 1), -ENOSPC);
+	fake_frames_fail_after = -1;
+	assert_int_equal(ramfs_read(f, RAMFS_PAGE, back, sizeof(back)), 2 * RAMFS_PAGE);
+	assert_memory_equal(back, buf, 2 * RAMFS_PAGE);
+}
+
+static void test_size_limit(void **state)
+{
+	(void)state;
+	static unsigned char buf[8 * RAMFS_PAGE];
+	memset(buf, 'z', sizeof(buf));
+	fs.max_pages = 6;
+	struct rnode *a = mk("/", "a", S_IFREG | 0644), *b = mk("/", "b", S_IFREG | 0644);
+	assert_int_equal(ramfs_write(a, 0, buf, 4 * RAMFS_PAGE), 4 * RAMFS_PAGE);
+	assert_int_equal(fs.pages, 4);
+	/* b gets what is left: 2 pages, then ENOSPC. */
+	assert_int_equal(ramfs_write(b, 0, buf, sizeof(buf)), 2 * RAMFS_PAGE);
+	assert_int_equal(ramfs_write(b, 2 * RAMFS_PAGE, buf, 1), -ENOSPC);
+	/* Rewriting pages already there needs nothing new. */
+	assert_int_equal(ramfs_write(a, 100, buf, 3 * RAMFS_PAGE), 3 * RAMFS_PAGE);
+	struct kstat64 st;
+	ramfs_stat(&fs, a, &st);
+	assert_int_equal(st.st_blocks, 4 * RAMFS_PAGE / 512);
+	/* rm gives the pages back; so does truncating. */
+	assert_int_equal(ramfs_unlink(fs.root, "a", 1, 0), 0);
+	assert_int_equal(fs.pages, 2);
+	assert_int_equal(ramfs_truncate(b, RAMFS_PAGE + 1), 0);
+	assert_int_equal(fs.pages, 2);
+	assert_int_equal(ramfs_truncate(b, RAMFS_PAGE), 0);
+	assert_int_equal(fs.pages, 1);
+	assert_int_equal(ramfs_write(b, RAMFS_PAGE, buf, 5 * RAMFS_PAGE), 5 * RAMFS_PAGE);
+	assert_int_equal(fs.pages, 6);
+	/* An unlinked file still open keeps its pages until the last close. */
+	ramfs_node_get(b);
+	assert_int_equal(ramfs_unlink(fs.root, "b", 1, 0), 0);
+	assert_int_equal(fs.pages, 6);
+	ramfs_node_put(b);
+	assert_int_equal(fs.pages, 0);
+}
+
+static void test_parse_size(void **state)
+{
+	(void)state;
+	uint32_t p = 0;
+	assert_int_equal(ramfs_parse_size("90%", 1000, &p), 0);
+	assert_int_equal(p, 900);
+	assert_int_equal(ramfs_parse_size("100%", 1000, &p), 0);
+	assert_int_equal(p, 1000);
+	assert_int_equal(ramfs_parse_size("16m", 0, &p), 0);
+	assert_int_equal(p, 4096);
+	assert_int_equal(ramfs_parse_size("2G", 0, &p), 0);
+	assert_int_equal(p, 512 * 1024);
+	assert_int_equal(ramfs_parse_size("64k", 0, &p), 0);
+	assert_int_equal(p, 16);
+	assert_int_equal(ramfs_parse_size("1048576", 0, &p), 0);
+	assert_int_equal(p, 256);
+	assert_int_equal(ramfs_parse_size("101%", 1000, &p), -EINVAL);
+	assert_int_equal(ramfs_parse_size("0", 1000, &p), -EINVAL);
+	assert_int_equal(ramfs_parse_size("", 1000, &p), -EINVAL);
+	assert_int_equal(ramfs_parse_size("12x", 1000, &p), -EINVAL);
+	assert_int_equal(ramfs_parse_size("m", 1000, &p), -EINVAL);
+	assert_int_equal(ramfs_parse_size("99999999999999999999", 1000, &p), -EINVAL);
+}
+
+static void test_times_from_the_clock(void **state)
+{
+	(void)state;
+	struct kstat64 st;
+	struct rnode *f = mk("/", "t", S_IFREG | 0644);
+	ramfs_stat(&fs, f, &st);
+	assert_int_equal(st.st_mtime, 1795000000u);
+	assert_int_equal(st.st_mtime_nsec, 123);
+	assert_int_equal(st.st_atime, 1795000000u);
+	assert_int_equal(st.st_ctime, 1795000000u);
+	ramfs_stat(&fs, fs.root, &st);
+	assert_int_equal(st.st_mtime, 1795000000u);     /* the directory changed too */
+	clock_now += 5000000000ull;
+	assert_int_equal(ramfs_write(f, 0, "x", 1), 1);
+	ramfs_stat(&fs, f, &st);
+	assert_int_equal(st.st_mtime, 1795000005u);
+	assert_int_equal(st.st_ctime, 1795000005u);
+	assert_int_equal(st.st_atime, 1795000000u);
+	/* relatime: a read after a change moves atime, the next one does not. */
+	clock_now += 1000000000ull;
+	char c;
+	assert_int_equal(ramfs_read(f, 0, &c, 1), 1);
+	ramfs_stat(&fs, f, &st);
+	assert_int_equal(st.st_atime, 1795000006u);
+	clock_now += 1000000000ull;
+	assert_int_equal(ramfs_read(f, 0, &c, 1), 1);
+	ramfs_stat(&fs, f, &st);
+	assert_int_equal(st.st_atime, 1795000006u);
+	/* utimensat's work: given times, ctime now. */
+	struct rtime a = { 1000, 1 }, m = { 2000, 2 };
+	ramfs_set_times(f, &a, &m);
+	ramfs_stat(&fs, f, &st);
+	assert_int_equal(st.st_atime, 1000);
+	assert_int_equal(st.st_mtime, 2000);
+	assert_int_equal(st.st_mtime_nsec, 2);
+	assert_int_equal(st.st_ctime, 1795000007u);
+	ramfs_set_times(f, NULL, NULL);
+	ramfs_stat(&fs, f, &st);
+	assert_int_equal(st.st_atime, 1000);
 }
 
 static void test_symlinks(void **state)
@@ -340,6 +462,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mknod_lookup_unlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_size_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parse_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_times_from_the_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hard_links_and_open_refs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readdir_resumes, setup, teardown),
