@@ -25,7 +25,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-extra iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-tools check-boot check-boot-kvm check-xen check-extra iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -144,7 +144,14 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-userland check-boot check-extra check-xen
+# Every part runs, even after a failure; tests/summary then prints
+# "N passed, N failed, N skipped" and the skipped cells (tests/README,
+# "Results"). A new tier joins with `CHECK_PARTS += check-foo` in its *.mk.
+CHECK_PARTS += check-unit check-tools check-userland check-boot check-extra check-xen
+check:
+	MAKE="$(MAKE)" tests/run-check $(BUILD)/test-results $(CHECK_PARTS)
+check-tools:
+	tests/tools/run
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
 check-boot: all $(PROBES) $(INITRD)
