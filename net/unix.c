@@ -1,0 +1,1 @@
+int net_dummy_unix;
