@@ -1,0 +1,296 @@
+/*
+ * net-test: the socket system calls over the loopback interface (lwIP's
+ * 127.0.0.1 in amphi; checked on the host Linux first by check-apps).
+ * TCP echo of several MiB with a checksum (client non-blocking with poll,
+ * server blocking), UDP request/response, select timeouts, sequential
+ * connections, and bad pointers and lengths (EFAULT, EINVAL, ...).
+ * Prints one line per check and "net-test: N passed, M failed".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+static void check(int ok, const char *what, const char *detail)
+{
+	printf("%s %s%s%s\n", ok ? "ok  " : "FAIL", what, detail ? ": " : "", detail ? detail : "");
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static uint32_t fnv(uint32_t h, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* A listening TCP socket on 127.0.0.1, ephemeral port; the port out. */
+static int tcp_listener(uint16_t *port)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	int one = 1;
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(s, (struct sockaddr *)&a, sizeof(a)) || listen(s, 16) ||
+	    getsockname(s, (struct sockaddr *)&a, &l))
+		return -1;
+	*port = ntohs(a.sin_port);
+	return s;
+}
+
+static int tcp_connect(uint16_t port)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a))) {
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	return s;
+}
+
+/* Server: echoes every byte back until EOF. */
+static void echo_server(int ls, int conns)
+{
+	static char buf[65536];
+	for (int i = 0; i < conns; i++) {
+		int c = accept(ls, 0, 0);
+		if (c < 0)
+			_exit(2);
+		ssize_t n;
+		while ((n = read(c, buf, sizeof(buf))) > 0)
+			for (ssize_t off = 0; off < n;) {
+				ssize_t w = write(c, buf + off, (size_t)(n - off));
+				if (w <= 0)
+					_exit(3);
+				off += w;
+			}
+		close(c);
+	}
+	_exit(0);
+}
+
+static void test_tcp_echo(size_t total)
+{
+	uint16_t port;
+	int ls = tcp_listener(&port);
+	check(ls >= 0, "tcp listen on 127.0.0.1", 0);
+	if (ls < 0)
+		return;
+	pid_t pid = fork();
+	if (pid == 0)
+		echo_server(ls, 1);
+	close(ls);
+	int s = tcp_connect(port);
+	check(s >= 0, "tcp connect", s < 0 ? strerror(errno) : 0);
+	if (s < 0)
+		return;
+	int one = 1;
+	check(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) == 0, "TCP_NODELAY", 0);
+	check(fcntl(s, F_SETFL, O_NONBLOCK) == 0, "O_NONBLOCK", 0);
+	static unsigned char out[65536], in[65536];
+	uint32_t hs = 2166136261u, hr = 2166136261u, x = 12345;
+	size_t sent = 0, got = 0, chunk_off = sizeof(out);
+	int wr_shut = 0, polls = 0, eagain = 0;
+	if (total == 0)
+		wr_shut = shutdown(s, SHUT_WR) == 0 ? 1 : -1;
+	while (got < total) {
+		struct pollfd pf = { s, POLLIN | (sent < total ? POLLOUT : 0), 0 };
+		if (poll(&pf, 1, 10000) != 1)
+			break;
+		polls++;
+		if ((pf.revents & POLLOUT) && sent < total) {
+			if (chunk_off == sizeof(out)) {
+				for (size_t i = 0; i < sizeof(out); i++)
+					out[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
+				chunk_off = 0;
+			}
+			size_t want = sizeof(out) - chunk_off;
+			if (want > total - sent)
+				want = total - sent;
+			ssize_t w = write(s, out + chunk_off, want);
+			if (w > 0) {
+				hs = fnv(hs, out + chunk_off, (size_t)w);
+				sent += (size_t)w, chunk_off += (size_t)w;
+			} else if (errno == EAGAIN) {
+				eagain++;
+			} else {
+				break;
+			}
+		}
+		if (sent == total && !wr_shut)
+			wr_shut = shutdown(s, SHUT_WR) == 0 ? 1 : -1;
+		if (pf.revents & (POLLIN | POLLHUP)) {
+			ssize_t r = read(s, in, sizeof(in));
+			if (r > 0) {
+				hr = fnv(hr, in, (size_t)r);
+				got += (size_t)r;
+			} else if (r == 0 || errno != EAGAIN) {
+				break;
+			}
+		}
+	}
+	char d[160];
+	snprintf(d, sizeof(d), "%zu bytes sent, %zu back, fnv %08x/%08x, %d polls", sent, got, hs, hr, polls);
+	check(sent == total && got == total && hs == hr, "tcp echo with checksum", d);
+	check(wr_shut == 1, "shutdown(SHUT_WR)", 0);
+	char c;
+	check(read(s, &c, 1) == 0, "EOF after the server closes", 0);
+	close(s);
+	int st;
+	check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, "echo server exit 0", 0);
+}
+
+static void test_udp(void)
+{
+	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) }, sb = sa, from;
+	socklen_t l = sizeof(sa);
+	check(a >= 0 && b >= 0 && bind(a, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	      getsockname(a, (struct sockaddr *)&sa, &l) == 0 && bind(b, (struct sockaddr *)&sb, sizeof(sb)) == 0 &&
+	      (l = sizeof(sb), getsockname(b, (struct sockaddr *)&sb, &l)) == 0, "udp sockets bound", 0);
+	int ok = 1;
+	for (int i = 0; i < 100 && ok; i++) {
+		char q[64], r[64];
+		int n = snprintf(q, sizeof(q), "request %d", i);
+		ok = sendto(b, q, (size_t)n, 0, (struct sockaddr *)&sa, sizeof(sa)) == n;
+		l = sizeof(from);
+		ok = ok && recvfrom(a, r, sizeof(r), 0, (struct sockaddr *)&from, &l) == n && !memcmp(q, r, (size_t)n) &&
+		     from.sin_port == sb.sin_port;
+		r[0] = 'R';
+		ok = ok && sendto(a, r, (size_t)n, 0, (struct sockaddr *)&from, l) == n;
+		ok = ok && recv(b, q, sizeof(q), 0) == n && q[0] == 'R';
+	}
+	check(ok, "udp request/response x100, peer address", 0);
+	char c;
+	errno = 0;
+	check(recv(a, &c, 1, MSG_DONTWAIT) == -1 && errno == EAGAIN, "udp recv MSG_DONTWAIT empty: EAGAIN", 0);
+	close(a);
+	close(b);
+}
+
+static void test_select(void)
+{
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(sa);
+	bind(u, (struct sockaddr *)&sa, sizeof(sa));
+	getsockname(u, (struct sockaddr *)&sa, &l);
+	fd_set rd;
+	FD_ZERO(&rd);
+	FD_SET(u, &rd);
+	struct timeval tv = { 0, 200000 }, t0, t1;
+	gettimeofday(&t0, 0);
+	int r = select(u + 1, &rd, 0, 0, &tv);
+	gettimeofday(&t1, 0);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
+	char d[64];
+	snprintf(d, sizeof(d), "%ld ms", ms);
+	check(r == 0 && ms >= 150, "select times out on an idle socket", d);
+	sendto(u, "x", 1, 0, (struct sockaddr *)&sa, sizeof(sa));
+	FD_ZERO(&rd);
+	FD_SET(u, &rd);
+	tv.tv_sec = 5, tv.tv_usec = 0;
+	check(select(u + 1, &rd, 0, 0, &tv) == 1 && FD_ISSET(u, &rd), "select sees a datagram", 0);
+	close(u);
+}
+
+static void test_sequential(int n)
+{
+	uint16_t port;
+	int ls = tcp_listener(&port);
+	pid_t pid = fork();
+	if (pid == 0)
+		echo_server(ls, n);
+	close(ls);
+	int ok = 0;
+	for (int i = 0; i < n; i++) {
+		int s = tcp_connect(port);
+		char q[16], r[16];
+		int k = snprintf(q, sizeof(q), "c%d", i);
+		if (s >= 0 && write(s, q, (size_t)k) == k && shutdown(s, SHUT_WR) == 0 &&
+		    read(s, r, sizeof(r)) == k && !memcmp(q, r, (size_t)k))
+			ok++;
+		if (s >= 0)
+			close(s);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	char d[64];
+	snprintf(d, sizeof(d), "%d of %d", ok, n);
+	check(ok == n, "sequential connections", d);
+}
+
+static void expect_err(long r, int e, const char *what)
+{
+	char d[96];
+	snprintf(d, sizeof(d), "got %ld errno %d (%s), want errno %d", r, errno, strerror(errno), e);
+	check(r == -1 && errno == e, what, r == -1 && errno == e ? 0 : d);
+}
+
+static void test_bad_args(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sa);
+	check(bind(s, (struct sockaddr *)&sa, sizeof(sa)) == 0 && getsockname(s, (struct sockaddr *)&sa, &sl) == 0,
+	      "udp bind for the bad-argument checks", 0);
+	errno = 0; expect_err(syscall(SYS_bind, s, (void *)16, sizeof(sa)), EFAULT, "bind bad address: EFAULT");
+	errno = 0; expect_err(syscall(SYS_bind, s, &sa, -1), EINVAL, "bind length -1: EINVAL");
+	errno = 0; expect_err(syscall(SYS_connect, s, &sa, 100000), EINVAL, "connect length 100000: EINVAL");
+	errno = 0; expect_err(syscall(SYS_sendto, s, (void *)16, 10, 0, &sa, sizeof(sa)), EFAULT, "sendto bad buffer: EFAULT");
+	errno = 0; expect_err(syscall(SYS_getsockname, s, &sa, (void *)16), EFAULT, "getsockname bad length pointer: EFAULT");
+	socklen_t bad = (socklen_t)-5;
+	errno = 0; expect_err(syscall(SYS_getsockname, s, &sa, &bad), EINVAL, "getsockname negative length: EINVAL");
+	errno = 0; expect_err(syscall(SYS_socket, 12345, SOCK_STREAM, 0), EAFNOSUPPORT, "socket family 12345: EAFNOSUPPORT");
+	errno = 0; expect_err(syscall(SYS_getsockname, 0, &sa, &bad), ENOTSOCK, "getsockname on a non-socket: ENOTSOCK");
+	errno = 0; expect_err(syscall(SYS_listen, 999, 1), EBADF, "listen on fd 999: EBADF");
+	errno = 0; expect_err(syscall(SYS_socketcall, 1, (void *)16), EFAULT, "socketcall bad argument array: EFAULT");
+	errno = 0; expect_err(syscall(SYS_socketcall, 99, (void *)16), EINVAL, "socketcall call 99: EINVAL");
+	struct msghdr m = { .msg_iov = (void *)16, .msg_iovlen = 1 };
+	errno = 0; expect_err(syscall(SYS_sendmsg, s, &m, 0), EFAULT, "sendmsg bad iovec: EFAULT");
+	int v;
+	socklen_t vl = sizeof(v);
+	errno = 0; expect_err(syscall(SYS_getsockopt, s, SOL_SOCKET, SO_TYPE, &v, (void *)16), EFAULT, "getsockopt bad length: EFAULT");
+	check(getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &vl) == 0 && v == SOCK_DGRAM, "getsockopt SO_TYPE", 0);
+	struct pollfd pf = { s, POLLIN, 0 };
+	errno = 0; expect_err(syscall(SYS_poll, (void *)16, 1, 0), EFAULT, "poll bad array: EFAULT");
+	check(poll(&pf, 1, 0) == 0, "poll idle udp socket: 0", 0);
+	close(s);
+}
+
+int main(int argc, char **argv)
+{
+	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 8;
+	int seq = argc > 2 ? atoi(argv[2]) : 200;
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, 0, _IOLBF, 0);
+	test_tcp_echo(mib << 20);
+	test_udp();
+	test_select();
+	test_sequential(seq);
+	test_bad_args();
+	printf("net-test: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
