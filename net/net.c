@@ -1,12 +1,13 @@
 /*
  * Starting lwIP: tcpip_init() creates the tcpip thread, which initialises
- * the stack (and, with LWIP_HAVE_LOOPIF, the loopback interface
- * 127.0.0.1/8) and then runs lwIP's timers and the messages of the
- * socket layer.  Done once, on first use (include/amphi/net.h).
+ * the stack, adds lo 127.0.0.1/8 (net/loopif.c) and then runs lwIP's
+ * timers and the messages of the socket layer (LWIP_TCPIP_CORE_LOCKING=0:
+ * all of lwIP's core runs in that one thread).  Done once, on first use (include/amphi/net.h).
  */
 #include "lwip/tcpip.h"
 #include "lwip/netif.h"
 #include "lwip/init.h"
+#include "loopif.h"
 #include <amphi/net.h>
 #include <amphi/mutex.h>
 #include <amphi/wait.h>
@@ -18,6 +19,7 @@ static wait_queue_t up_wq = WAIT_QUEUE_INIT("net-up");
 
 static void tcpip_ready(void *arg)
 {
+	loopif_add();
 	up_done = 1;
 	wake_all(&up_wq);
 }

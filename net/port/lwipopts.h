@@ -2,7 +2,7 @@
  * amphi's lwIP configuration: the full OS mode (NO_SYS=0) with a tcpip
  * thread, the netconn and BSD socket layers (the Linux socket system calls
  * in net/socket.c sit on the latter), IPv4 with TCP, UDP, raw (ICMP) and
- * DHCP, and the loopback interface.  Memory comes from the kernel heap
+ * DHCP, and the loopback interface (net/loopif.c).  Memory comes from the kernel heap
  * (kmalloc), so the limits below bound counts, not preallocated pools.
  */
 #ifndef AMPHI_LWIPOPTS_H
@@ -10,7 +10,7 @@
 
 #define NO_SYS                     0
 #define SYS_LIGHTWEIGHT_PROT       1
-#define LWIP_TCPIP_CORE_LOCKING    1
+#define LWIP_TCPIP_CORE_LOCKING    0     /* every core call is a tcpip message: see net/loopif.c */
 #define LWIP_NETCONN               1
 #define LWIP_SOCKET                1
 #define LWIP_COMPAT_SOCKETS        0     /* lwip_socket() etc. only: no socket() macros */
@@ -72,13 +72,10 @@ void *amphi_lwip_calloc(size_t n, size_t size);
 #define TCP_SND_QUEUELEN           (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_LISTEN_BACKLOG         1
 #define TCP_OVERSIZE               TCP_MSS
-#define LWIP_WND_SCALE             1
-#define TCP_RCV_SCALE              2
 
 /* Interfaces. */
-#define LWIP_NETIF_LOOPBACK        1
-#define LWIP_HAVE_LOOPIF           1
-#define LWIP_LOOPBACK_MAX_PBUFS    0
+#define LWIP_NETIF_LOOPBACK        0     /* lo is net/loopif.c */
+#define LWIP_HAVE_LOOPIF           0
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK   1
 #define LWIP_NETIF_HOSTNAME        1
@@ -86,7 +83,7 @@ void *amphi_lwip_calloc(size_t n, size_t size);
 /* Threads and mailboxes. */
 #define TCPIP_THREAD_NAME          "tcpip"
 #define TCPIP_THREAD_STACKSIZE     16384
-#define TCPIP_MBOX_SIZE            256
+#define TCPIP_MBOX_SIZE            1024
 #define DEFAULT_RAW_RECVMBOX_SIZE  64
 #define DEFAULT_UDP_RECVMBOX_SIZE  64
 #define DEFAULT_TCP_RECVMBOX_SIZE  128
