@@ -3,7 +3,8 @@
  * 127.0.0.1 in amphi; checked on the host Linux first by check-apps).
  * TCP echo of several MiB with a checksum (client non-blocking with poll,
  * server blocking), UDP request/response, select timeouts, sequential
- * connections, and bad pointers and lengths (EFAULT, EINVAL, ...).
+ * connections, AF_UNIX (socketpair, a listening socket, datagrams), and
+ * bad pointers and lengths (EFAULT, EINVAL, ...).
  * Prints one line per check and "net-test: N passed, M failed".
  */
 #include <arpa/inet.h>
@@ -12,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -280,6 +283,130 @@ static void test_bad_args(void)
 	close(s);
 }
 
+/* Child writes total pseudo-random bytes into fd, parent reads and compares checksums. */
+static void pair_transfer(int wfd, int rfd, size_t total, const char *what)
+{
+	static unsigned char b[32768];
+	pid_t pid = fork();
+	if (pid == 0) {
+		uint32_t x = 777, h = 2166136261u;
+		for (size_t sent = 0; sent < total;) {
+			size_t k = total - sent < sizeof(b) ? total - sent : sizeof(b);
+			for (size_t i = 0; i < k; i++)
+				b[i] = (unsigned char)((x = x * 1103515245u + 12345u) >> 16);
+			h = fnv(h, b, k);
+			if (write(wfd, b, k) != (ssize_t)k)
+				_exit(2);
+			sent += k;
+		}
+		if (write(wfd, &h, 4) != 4)
+			_exit(3);
+		_exit(0);
+	}
+	uint32_t h = 2166136261u, theirs = 0;
+	size_t got = 0;
+	ssize_t n;
+	while (got < total && (n = read(rfd, b, total - got < sizeof(b) ? total - got : sizeof(b))) > 0) {
+		h = fnv(h, b, (size_t)n);
+		got += (size_t)n;
+	}
+	size_t hb = 0;
+	while (hb < 4 && (n = read(rfd, (char *)&theirs + hb, 4 - hb)) > 0)
+		hb += (size_t)n;
+	int st;
+	waitpid(pid, &st, 0);
+	char d[96];
+	snprintf(d, sizeof(d), "%zu bytes, fnv %08x/%08x", got, h, theirs);
+	check(got == total && h == theirs && WIFEXITED(st) && WEXITSTATUS(st) == 0, what, d);
+}
+
+static void test_unix(void)
+{
+	int sv[2];
+	check(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "unix socketpair(SOCK_STREAM)", 0);
+	pair_transfer(sv[1], sv[0], 4u << 20, "unix socketpair 4 MiB with checksum");
+	close(sv[1]);
+	char c;
+	check(read(sv[0], &c, 1) == 0, "unix pair: EOF once the other end is closed", 0);
+	close(sv[0]);
+
+	/* A listening socket on a path name; two clients. */
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/net-test-%d.sock", (int)getpid());
+	unlink(sa.sun_path);
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	check(ls >= 0 && bind(ls, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(ls, 4) == 0,
+	      "unix bind + listen on a path", strerror(errno));
+	int ls2 = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	expect_err(bind(ls2, (struct sockaddr *)&sa, sizeof(sa)), EADDRINUSE, "unix bind of a name in use: EADDRINUSE");
+	close(ls2);
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 2; i++) {
+			int s = socket(AF_UNIX, SOCK_STREAM, 0);
+			char m[32];
+			int k = snprintf(m, sizeof(m), "hello %d", i);
+			if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) || write(s, m, (size_t)k) != k ||
+			    read(s, m, sizeof(m)) != k || m[0] != 'H')
+				_exit(1);
+			close(s);
+		}
+		_exit(0);
+	}
+	int ok = 1;
+	for (int i = 0; i < 2; i++) {
+		struct pollfd pf = { ls, POLLIN, 0 };
+		int c2 = poll(&pf, 1, 10000) == 1 ? accept(ls, 0, 0) : -1;
+		char m[32];
+		ssize_t n = c2 >= 0 ? read(c2, m, sizeof(m)) : -1;
+		ok = ok && n > 0 && !memcmp(m, "hello", 5);
+		if (n > 0) {
+			m[0] = 'H';
+			ok = ok && write(c2, m, (size_t)n) == n;
+		}
+		if (c2 >= 0)
+			close(c2);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	check(ok && WIFEXITED(st) && WEXITSTATUS(st) == 0, "unix listener: poll, accept, two clients", 0);
+	close(ls);
+	unlink(sa.sun_path);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	errno = 0;
+	expect_err(connect(s, (struct sockaddr *)&sa, sizeof(sa)), ENOENT,
+		   "unix connect to a path nobody listens on: ENOENT");
+	close(s);
+
+	/* Datagrams between two bound sockets (abstract names). */
+	struct sockaddr_un da = { .sun_family = AF_UNIX }, db = da, from;
+	snprintf(da.sun_path + 1, sizeof(da.sun_path) - 1, "net-test-a-%d", (int)getpid());
+	snprintf(db.sun_path + 1, sizeof(db.sun_path) - 1, "net-test-b-%d", (int)getpid());
+	socklen_t la = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(da.sun_path + 1));
+	socklen_t lb = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(db.sun_path + 1));
+	int a = socket(AF_UNIX, SOCK_DGRAM, 0), b = socket(AF_UNIX, SOCK_DGRAM, 0);
+	check(bind(a, (struct sockaddr *)&da, la) == 0 && bind(b, (struct sockaddr *)&db, lb) == 0,
+	      "unix datagram sockets bound (abstract names)", 0);
+	ok = 1;
+	for (int i = 0; i < 50 && ok; i++) {
+		char m[64], r[64];
+		int k = snprintf(m, sizeof(m), "dgram %d", i);
+		socklen_t fl = sizeof(from);
+		ok = sendto(b, m, (size_t)k, 0, (struct sockaddr *)&da, la) == k &&
+		     recvfrom(a, r, sizeof(r), 0, (struct sockaddr *)&from, &fl) == k && !memcmp(m, r, (size_t)k) &&
+		     fl == lb && !memcmp(from.sun_path, db.sun_path, lb - 2);
+	}
+	check(ok, "unix datagrams x50, sender's name", 0);
+	close(a);
+	close(b);
+	check(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0 && send(sv[0], "ab", 2, 0) == 2 && send(sv[0], "c", 1, 0) == 1 &&
+	      recv(sv[1], &c, 1, 0) == 1 && c == 'a' && recv(sv[1], &c, 1, 0) == 1 && c == 'c',
+	      "unix socketpair(SOCK_DGRAM) keeps message boundaries", 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 8;
@@ -291,6 +418,7 @@ int main(int argc, char **argv)
 	test_select();
 	test_sequential(seq);
 	test_bad_args();
+	test_unix();
 	printf("net-test: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
