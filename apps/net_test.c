@@ -5,6 +5,8 @@
  * server blocking), UDP request/response, select timeouts, sequential
  * connections, AF_UNIX (socketpair, a listening socket, datagrams), and
  * bad pointers and lengths (EFAULT, EINVAL, ...).
+ * Usage: net-test [MiB [sequential [memcheck]]]; memcheck (for amphi,
+ * where nothing else runs) compares free memory before and after.
  * Prints one line per check and "net-test: N passed, M failed".
  */
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/sysinfo.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -407,6 +410,69 @@ static void test_unix(void)
 	close(sv[1]);
 }
 
+/* n connections open at once; the server child exits without closing its
+ * sockets (the kernel must release them). 0 when all n echoed. */
+static int concurrent_round(int n)
+{
+	uint16_t port;
+	int ls = tcp_listener(&port), c[64];
+	if (ls < 0 || n > 50 || listen(ls, 64))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int a[64];
+		for (int i = 0; i < n; i++)
+			if ((a[i] = accept(ls, 0, 0)) < 0)
+				_exit(2);
+		for (int i = 0; i < n; i++) {
+			char m[16];
+			ssize_t k = read(a[i], m, sizeof(m));
+			if (k <= 0 || write(a[i], m, (size_t)k) != k)
+				_exit(3);
+		}
+		_exit(0);                     /* sockets still open */
+	}
+	close(ls);
+	int ok = 0, opened = 0;
+	for (int i = 0; i < n; i++)
+		if ((c[i] = tcp_connect(port)) >= 0)
+			opened++;
+	for (int i = 0; i < n; i++) {
+		char m[16], r[16];
+		int k = snprintf(m, sizeof(m), "k%d", i);
+		if (c[i] >= 0 && write(c[i], m, (size_t)k) == k && read(c[i], r, sizeof(r)) == k && !memcmp(m, r, (size_t)k))
+			ok++;
+	}
+	for (int i = 0; i < n; i++)
+		if (c[i] >= 0)
+			close(c[i]);
+	int st;
+	waitpid(pid, &st, 0);
+	return ok == n && opened == n && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static unsigned long free_kib(void)
+{
+	struct sysinfo si;
+	return sysinfo(&si) ? 0 : (unsigned long)((unsigned long long)si.freeram * (si.mem_unit ? si.mem_unit : 1) / 1024);
+}
+
+static void test_concurrent(int memcheck)
+{
+	check(concurrent_round(50) == 0, "50 concurrent connections (server exits with them open)", 0);
+	if (!memcheck)
+		return;
+	/* The heap keeps what it grew to: measure after a first round. */
+	unsigned long before = free_kib();
+	int ok = concurrent_round(50) == 0 && concurrent_round(50) == 0;
+	test_sequential(200);
+	sleep(1);
+	unsigned long after = free_kib();
+	char d[96];
+	snprintf(d, sizeof(d), "free %lu KiB before, %lu KiB after", before, after);
+	check(ok && before > 0 && after + before / 100 >= before, "free memory within 1 % after 100 concurrent + 200 sequential", d);
+}
+
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 8;
@@ -417,6 +483,7 @@ int main(int argc, char **argv)
 	test_udp();
 	test_select();
 	test_sequential(seq);
+	test_concurrent(argc > 3 && !strcmp(argv[3], "memcheck"));
 	test_bad_args();
 	test_unix();
 	printf("net-test: %d passed, %d failed\n", passed, failed);

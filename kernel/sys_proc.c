@@ -735,8 +735,8 @@ SYSCALL_DEFINE(116, sysinfo)
 	uint32_t v[16];
 	memset(v, 0, sizeof(v));
 	v[0] = (uint32_t)(now_ns() / 1000000000ull);
-	v[4] = frames.nr_free * 4096u;          /* freeram, in mem_unit */
-	v[3] = frames.max_pfn * 4096u;
+	v[4] = frames.max_pfn * 4096u;          /* totalram, in mem_unit (v[1..3]: loads) */
+	v[5] = frames.nr_free * 4096u;          /* freeram */
 	v[13] = 1;                               /* mem_unit */
 	return copy_to_user(A(0), v, 64);
 }
