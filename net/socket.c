@@ -17,6 +17,7 @@
 #include "../fs/file.h"
 #include "inet.h"
 #include "sock.h"
+#include "ifconf.h"
 
 #define A(i) (a->arg[i])
 #define SOCK_NONBLOCK 04000
@@ -179,6 +180,53 @@ static const struct file_ops sock_file_ops = {
 	.read = sockf_read, .write = sockf_write, .release = sockf_release, .stat = sockf_stat,
 	.poll = sockf_poll, .ioctl = sockf_ioctl,
 };
+
+/* The interface ioctls (0x89xx) on any socket, as Linux; user pointers
+ * handled here.  -ENOTTY for other files and requests. */
+long net_sock_ioctl(struct file *f, uint32_t cmd, uint32_t uarg)
+{
+	if (f->ops != &sock_file_ops)
+		return -ENOTTY;
+	int r = net_up();
+	if (r)
+		return r;
+	if (cmd == L_SIOCGIFCONF) {
+		struct { int32_t len; uint32_t buf; } ic;
+		if (copy_from_user(&ic, uarg, sizeof(ic)))
+			return -EFAULT;
+		if (ic.len < 0)
+			return -EINVAL;
+		int max = ic.buf ? ic.len / (int)sizeof(struct linux_ifreq) : 0;
+		if (max > 64)
+			max = 64;
+		struct linux_ifreq *req = max ? kzalloc((size_t)max * sizeof(*req)) : 0;
+		if (max && !req)
+			return -ENOMEM;
+		int n = ifconf_list(req, max);
+		int fill = n < max ? n : max;
+		ic.len = (int32_t)((ic.buf ? fill : n) * (int)sizeof(struct linux_ifreq));
+		r = 0;
+		if ((fill && copy_to_user(ic.buf, req, (size_t)fill * sizeof(*req))) || copy_to_user(uarg, &ic, sizeof(ic)))
+			r = -EFAULT;
+		kfree(req);
+		return r;
+	}
+	switch (cmd) {
+	case L_SIOCGIFNAME: case L_SIOCGIFFLAGS: case L_SIOCSIFFLAGS: case L_SIOCGIFADDR: case L_SIOCSIFADDR:
+	case L_SIOCGIFBRDADDR: case L_SIOCGIFNETMASK: case L_SIOCSIFNETMASK: case L_SIOCGIFMTU:
+	case L_SIOCGIFHWADDR: case L_SIOCGIFINDEX:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	struct linux_ifreq req;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	r = ifconf_request(cmd, &req);
+	if (!r && copy_to_user(uarg, &req, sizeof(req)))
+		r = -EFAULT;
+	return r;
+}
 
 /* The socket file of fd, or NULL with *err -EBADF / -ENOTSOCK. */
 static struct file *sock_file(int fd, int *err)
