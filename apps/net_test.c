@@ -5,7 +5,7 @@
  * server blocking), UDP request/response, select timeouts, sequential
  * connections, AF_UNIX (socketpair, a listening socket, datagrams), and
  * bad pointers and lengths (EFAULT, EINVAL, ...).
- * Usage: net-test [MiB [sequential [memcheck]]]; memcheck (for amphi,
+ * Usage: net-test [MiB [sequential [memcheck|-] [fuzz-calls]]]; memcheck (for amphi,
  * where nothing else runs) compares free memory before and after.
  * Prints one line per check and "net-test: N passed, M failed".
  */
@@ -473,6 +473,94 @@ static void test_concurrent(int memcheck)
 	check(ok && before > 0 && after + before / 100 >= before, "free memory within 1 % after 100 concurrent + 200 sequential", d);
 }
 
+/* Random arguments to the socket calls on a pool of non-blocking sockets
+ * (so nothing can block): every call must return (an error or a result)
+ * and the kernel keep answering.  Buffers hold 0xa5 bytes, so a random
+ * address is never AF_INET or AF_UNIX: nothing leaves this machine (the
+ * test also runs on the host); the prepared addresses are loopback ones. */
+static uint32_t fz_state = 1;
+static uint32_t fz_rand(void)
+{
+	fz_state ^= fz_state << 13;
+	fz_state ^= fz_state >> 17;
+	fz_state ^= fz_state << 5;
+	return fz_state;
+}
+
+static void test_socket_fuzz(int iterations)
+{
+	static unsigned char buf[8192 + 4096];   /* pointers go into the first 8 KiB; the rest is slack */
+	uint16_t port;
+	int pool[8], np = 0, ls = tcp_listener(&port);
+	if (ls < 0)
+		return;
+	pool[np++] = ls;
+	pool[np++] = tcp_connect(port);
+	pool[np++] = socket(AF_INET, SOCK_DGRAM, 0);
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0)
+		pool[np++] = sv[0], pool[np++] = sv[1];
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0)
+		pool[np++] = sv[0], pool[np++] = sv[1];
+	pool[np++] = socket(AF_UNIX, SOCK_STREAM, 0);
+	for (int i = 0; i < np; i++)
+		fcntl(pool[i], F_SETFL, O_NONBLOCK);
+	struct sockaddr_in lo4 = { .sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	static const uint32_t bad[] = { 0, 1, 16, 0xbffff000u, 0xc0000000u, 0xc0100000u, 0xfffff000u, 0xffffffffu };
+	int returned = 0;
+	for (int it = 0; it < iterations; it++) {
+		memset(buf, 0xa5, sizeof(buf));
+		memcpy(buf + 4096, &lo4, sizeof(lo4));
+		uint32_t a[6];
+		for (int k = 0; k < 6; k++) {
+			switch (fz_rand() % 6) {
+			case 0: a[k] = bad[fz_rand() % 8]; break;
+			case 1: a[k] = (uint32_t)(uintptr_t)(buf + fz_rand() % 8192); break;
+			case 2: a[k] = (uint32_t)(uintptr_t)(buf + 4096); break;     /* 127.0.0.1:port */
+			case 3: a[k] = fz_rand() % 64; break;                       /* small: lengths, fds, levels */
+			case 4: a[k] = (uint32_t)-(int32_t)(fz_rand() % 8); break;  /* -1 .. -7 */
+			default: a[k] = fz_rand(); break;
+			}
+		}
+		a[0] = (uint32_t)pool[fz_rand() % np];
+		if (fz_rand() % 4 == 0)
+			a[2] = fz_rand() % 200;                                      /* a plausible length */
+		int nr = 361 + (int)(fz_rand() % 13);                                /* bind .. shutdown */
+		if (nr == 362 && (fz_rand() % 2))
+			a[2] = sizeof(lo4), a[1] = (uint32_t)(uintptr_t)(buf + 4096);
+		if (nr == 364)
+			a[3] |= SOCK_NONBLOCK;
+		if (nr == 371 && a[2] > 4096)
+			a[2] %= 4096;                /* a received datagram must fit the slack */
+		long r;
+		if (fz_rand() % 8 == 0) {       /* the same through socketcall */
+			static const int call_of[13] = { 2, 3, 4, 18, 15, 14, 6, 7, 11, 16, 12, 17, 13 };
+			uint32_t *args = (uint32_t *)(buf + 2048);
+			memcpy(args, a, sizeof(a));
+			r = syscall(SYS_socketcall, call_of[nr - 361], fz_rand() % 16 ? (uint32_t)(uintptr_t)args : bad[fz_rand() % 8]);
+			nr = 364;                        /* for the fd check below (accept4 returns one) */
+		} else {
+			r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+		}
+		if (nr == 364 && r >= 0) {
+			int keep = 0;
+			for (int i = 0; i < np; i++)
+				keep |= pool[i] == r;
+			if (!keep)
+				close((int)r);
+		}
+		for (int i = 0; i < np; i++)                 /* keep the pool non-blocking */
+			if (!(fcntl(pool[i], F_GETFL) & O_NONBLOCK))
+				fcntl(pool[i], F_SETFL, O_NONBLOCK);
+		returned++;
+	}
+	for (int i = 0; i < np; i++)
+		close(pool[i]);
+	char d[96];
+	snprintf(d, sizeof(d), "%d calls returned, getpid=%d", returned, (int)getpid());
+	check(returned == iterations && getpid() > 0, "socket-call fuzz on non-blocking sockets", d);
+}
+
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 1 ? (size_t)atoi(argv[1]) : 8;
@@ -486,6 +574,7 @@ int main(int argc, char **argv)
 	test_concurrent(argc > 3 && !strcmp(argv[3], "memcheck"));
 	test_bad_args();
 	test_unix();
+	test_socket_fuzz(argc > 4 ? atoi(argv[4]) : 3000);
 	printf("net-test: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -91,6 +91,6 @@ void *amphi_lwip_calloc(size_t n, size_t size);
 #define DEFAULT_THREAD_STACKSIZE   16384
 
 #define LWIP_STATS                 0
-#define LWIP_DEBUG                 0
+/* LWIP_DEBUG stays undefined: lwIP tests it with #ifdef (even 0 turns its messages on) */
 #define LWIP_CHKSUM_ALGORITHM      3
 #endif
