@@ -331,7 +331,22 @@ static void test_unix(void)
 	close(sv[1]);
 	char c;
 	check(read(sv[0], &c, 1) == 0, "unix pair: EOF once the other end is closed", 0);
+	errno = 0;
+	expect_err(write(sv[0], "x", 1), EPIPE, "unix pair: write after the other end closed: EPIPE");
 	close(sv[0]);
+	pid_t kid = fork();
+	if (kid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+			close(sv[1]);
+			if (write(sv[0], "x", 1) < 0)
+				_exit(1);
+		}
+		_exit(2);
+	}
+	int kst;
+	check(waitpid(kid, &kst, 0) == kid && WIFSIGNALED(kst) && WTERMSIG(kst) == SIGPIPE,
+	      "unix pair: the writer dies of SIGPIPE by default", 0);
 
 	/* A listening socket on a path name; two clients. */
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };

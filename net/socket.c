@@ -23,6 +23,7 @@
 #define SOCK_NONBLOCK 04000
 #define SOCK_CLOEXEC 02000000
 #define MSG_DONTWAIT 0x40
+#define MSG_NOSIGNAL 0x4000
 #define IO_MAX (256u * 1024)          /* bytes moved per call (partial counts, as Linux) */
 #define FIONREAD 0x541B
 
@@ -105,7 +106,18 @@ static struct sock *sk_of(struct file *f) { return f->priv; }
 	__r;                                                                        \
 })
 
+static long sock_send_once(struct file *f, const void *buf, size_t n, int flags, const void *sa, uint32_t salen);
+
+/* As Linux: EPIPE on a stream socket also raises SIGPIPE, unless MSG_NOSIGNAL. */
 static long sock_send(struct file *f, const void *buf, size_t n, int flags, const void *sa, uint32_t salen)
+{
+	long r = sock_send_once(f, buf, n, flags, sa, salen);
+	if (r == -EPIPE && sk_of(f)->type == LINUX_SOCK_STREAM && !(flags & MSG_NOSIGNAL) && proc_current())
+		proc_send_signal(proc_current(), SIGPIPE);
+	return r;
+}
+
+static long sock_send_once(struct file *f, const void *buf, size_t n, int flags, const void *sa, uint32_t salen)
 {
 	struct sock *sk = sk_of(f);
 	int nb = nonblock(f) || (flags & MSG_DONTWAIT);
