@@ -75,7 +75,7 @@ obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frame
          tests/kernel/test_vfs.o
 
 # Subsystems may list their objects in a fragment beside their sources.
--include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk kmode/*.mk mm/*.mk))
+-include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk kmode/*.mk mm/*.mk net/*.mk))
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o

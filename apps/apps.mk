@@ -25,7 +25,8 @@ APPS_stack-overflow := apps/stack_overflow.c
 APPS_kentry-jump   := apps/kentry_jump.c
 APPS_sys-test      := apps/sys_test.c
 APPS_pattern       := apps/pattern.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test pattern
+APPS_net-test      := apps/net_test.c
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test pattern net-test
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp

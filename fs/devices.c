@@ -99,8 +99,10 @@ static void console_input_thread(void *arg)
 				console_interrupt();
 				continue;
 			}
-			if (in_head - in_tail < sizeof(inbuf))
+			if (in_head - in_tail < sizeof(inbuf)) {
 				inbuf[in_head++ % sizeof(inbuf)] = (char)c;
+				file_poll_wake();        /* poll/select on the console */
+			}
 		}
 		sleep_ns(POLL_NS);
 	}

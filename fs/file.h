@@ -34,6 +34,9 @@ struct file {
 /* devices.c: sets f->ops for a character device number, or -ENXIO. */
 #define MKDEV(ma, mi) (((uint32_t)(ma) << 20) | (mi))
 int dev_open(struct file *f, uint32_t rdev);
+/* kernel/vfs.c: a new open file of a kind outside the ramfs (sockets):
+ * refs 1, flags, ops, priv; NULL when out of memory. */
+struct file *file_new(const struct file_ops *ops, void *priv, int flags);
 /* pipe.c */
 int pipe_create(struct file *rd, struct file *wr);
 /* procfs.c: 1 when path (relative to cwd) normalizes to /proc or below,

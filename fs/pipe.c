@@ -45,6 +45,7 @@ static ssize32_t pipe_read(struct file *f, void *buf, size_t n)
 			p->count -= (uint32_t)k;
 			spin_unlock_irqrestore(&p->lock, fl);
 			wake_all(&p->wwq);
+			file_poll_wake();
 			return (ssize32_t)k;
 		}
 		int eof = p->writers == 0;
@@ -81,6 +82,7 @@ static ssize32_t pipe_write(struct file *f, const void *buf, size_t n)
 			done += k;
 			spin_unlock_irqrestore(&p->lock, fl);
 			wake_all(&p->rwq);
+			file_poll_wake();
 			continue;
 		}
 		spin_unlock_irqrestore(&p->lock, fl);
@@ -108,6 +110,7 @@ static void pipe_release(struct file *f)
 	}
 	wake_all(&p->rwq);
 	wake_all(&p->wwq);
+	file_poll_wake();
 }
 
 static int pipe_stat(struct file *f, struct kstat64 *st)

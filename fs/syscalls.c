@@ -9,6 +9,7 @@
 #include <amphi/uaccess.h>
 #include <amphi/proc.h>
 #include <amphi/vfs.h>
+#include <amphi/net.h>
 #include <amphi/errno.h>
 #include <amphi/heap.h>
 #include <amphi/string.h>
@@ -837,6 +838,8 @@ SYSCALL_DEFINE(__NR_ioctl, ioctl)
 		return 0;
 	}
 	}
+	if ((cmd & 0xff00) == 0x8900)       /* socket and interface requests (net/) */
+		return net_sock_ioctl(f, cmd, uarg);
 	size_t in = 0, out = 0;
 	switch (cmd) {
 	case TCGETS: out = 36; break;

@@ -169,6 +169,16 @@ static struct file *file_alloc(int flags)
 	return f;
 }
 
+struct file *file_new(const struct file_ops *ops, void *priv, int flags)
+{
+	struct file *f = file_alloc(flags);
+	if (f) {
+		f->ops = ops;
+		f->priv = priv;
+	}
+	return f;
+}
+
 struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mode, int *err)
 {
 	struct ramfs_walk w;

@@ -51,6 +51,7 @@ struct thread {
 	volatile int sleep_pending;
 	uint64_t timer_late_ns;          /* how late its last sleep timer ran */
 	uint64_t nr_runs;                /* times switched to */
+	int net_errno;                   /* errno of lwIP's socket layer (net/sys_arch.c) */
 };
 
 /* Creates a runnable thread that runs fn(arg) with interrupts enabled, then

@@ -145,6 +145,15 @@ int file_dir_path(struct file *f, char *buf, size_t n);
 #define POLLERR 0x008
 #define POLLHUP 0x010
 int file_poll(struct file *f, int events);
+/* The readiness wait (kernel/sys_poll.c): whoever may have made a file
+ * ready calls file_poll_wake() (any context).  A waiter takes
+ * file_poll_seq(), checks its files, and if none is ready calls
+ * file_poll_sleep(seq, deadline) (deadline in now_ns() time, 0: none),
+ * which returns 0 once something changed since seq, -EINTR on a signal,
+ * -ETIMEDOUT at the deadline. */
+uint32_t file_poll_seq(void);
+void file_poll_wake(void);
+int file_poll_sleep(uint32_t seq, uint64_t deadline);
 /* S_IFREG, S_IFDIR, S_IFCHR or S_IFIFO (pipes). */
 uint32_t file_type(struct file *f);
 /* 1 for the console (a terminal), 0 otherwise. */

@@ -1,0 +1,20 @@
+/*
+ * Networking (net/): lwIP with a tcpip thread, the loopback interface, and
+ * the Linux socket system calls (net/socket.c: AF_INET over lwIP,
+ * net/unix.c: AF_UNIX).  The stack starts on first use (the first socket,
+ * or a network device appearing), so machines that never network run no
+ * tcpip thread and no protocol timers.
+ */
+#ifndef AMPHI_NET_H
+#define AMPHI_NET_H
+#include <stdint.h>
+/* Brings lwIP up once (tcpip thread, lo 127.0.0.1/8); later calls return
+ * at once.  0, or -ENOMEM. */
+int net_up(void);
+/* ioctl requests 0x89xx (SIOCGIFCONF, SIOCGIFFLAGS, ...) on a socket
+ * file, arg a user pointer; -ENOTTY for anything else. */
+struct file;
+long net_sock_ioctl(struct file *f, uint32_t cmd, uint32_t uarg);
+/* Readiness of some socket changed: poll/select sleepers re-check. */
+void net_poll_wake(void);
+#endif

@@ -1,0 +1,2 @@
+/* <string.h> for lwIP's sources: amphi's own string functions. */
+#include <amphi/string.h>

@@ -1,0 +1,96 @@
+/*
+ * amphi's lwIP configuration: the full OS mode (NO_SYS=0) with a tcpip
+ * thread, the netconn and BSD socket layers (the Linux socket system calls
+ * in net/socket.c sit on the latter), IPv4 with TCP, UDP, raw (ICMP) and
+ * DHCP, and the loopback interface (net/loopif.c).  Memory comes from the kernel heap
+ * (kmalloc), so the limits below bound counts, not preallocated pools.
+ */
+#ifndef AMPHI_LWIPOPTS_H
+#define AMPHI_LWIPOPTS_H
+
+#define NO_SYS                     0
+#define SYS_LIGHTWEIGHT_PROT       1
+#define LWIP_TCPIP_CORE_LOCKING    0     /* every core call is a tcpip message: see net/loopif.c */
+#define LWIP_NETCONN               1
+#define LWIP_SOCKET                1
+#define LWIP_COMPAT_SOCKETS        0     /* lwip_socket() etc. only: no socket() macros */
+#define LWIP_POSIX_SOCKETS_IO_NAMES 0
+#define LWIP_SOCKET_SELECT         1
+#define LWIP_SOCKET_POLL           1
+#define LWIP_SO_RCVTIMEO           1
+#define LWIP_SO_SNDTIMEO           1
+#define LWIP_SO_RCVBUF             1
+#define LWIP_SO_LINGER             0
+#define SO_REUSE                   1
+#define LWIP_TCP_KEEPALIVE         1
+#define LWIP_FIONREAD_LINUXMODE    1
+#define LWIP_NETCONN_FULLDUPLEX    0
+
+/* Memory: the kernel heap. */
+#define MEM_LIBC_MALLOC            0
+#define MEMP_MEM_MALLOC            1
+#define MEM_ALIGNMENT              4
+#define MEM_CUSTOM_ALLOCATOR       1
+#define MEM_CUSTOM_MALLOC          kmalloc
+#define MEM_CUSTOM_FREE            kfree
+#define MEM_CUSTOM_CALLOC          amphi_lwip_calloc
+#include <stddef.h>
+void *kmalloc(size_t size);
+void kfree(void *p);
+void *amphi_lwip_calloc(size_t n, size_t size);
+
+#define MEMP_NUM_NETCONN           256   /* = the number of lwIP sockets */
+#define MEMP_NUM_TCP_PCB           256
+#define MEMP_NUM_TCP_PCB_LISTEN    64
+#define MEMP_NUM_UDP_PCB           64
+#define MEMP_NUM_RAW_PCB           16
+#define MEMP_NUM_TCP_SEG           1024
+#define MEMP_NUM_NETBUF            256
+#define MEMP_NUM_PBUF              512
+#define MEMP_NUM_SYS_TIMEOUT       (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+#define PBUF_POOL_SIZE             512
+
+/* Protocols. */
+#define LWIP_IPV4                  1
+#define LWIP_IPV6                  0
+#define LWIP_ARP                   1
+#define LWIP_ETHERNET              1
+#define LWIP_ICMP                  1
+#define LWIP_RAW                   1
+#define LWIP_UDP                   1
+#define LWIP_TCP                   1
+#define LWIP_DHCP                  1
+#define LWIP_DNS                   0     /* names are the libc resolver's job (/etc/resolv.conf) */
+#define LWIP_IGMP                  0
+#define IP_FORWARD                 0
+#define IP_REASSEMBLY              1
+#define IP_FRAG                    1
+
+#define TCP_MSS                    1460
+#define TCP_WND                    (32 * TCP_MSS)
+#define TCP_SND_BUF                (32 * TCP_MSS)
+#define TCP_SND_QUEUELEN           (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_LISTEN_BACKLOG         1
+#define TCP_OVERSIZE               TCP_MSS
+
+/* Interfaces. */
+#define LWIP_NETIF_LOOPBACK        0     /* lo is net/loopif.c */
+#define LWIP_HAVE_LOOPIF           0
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK   1
+#define LWIP_NETIF_HOSTNAME        1
+
+/* Threads and mailboxes. */
+#define TCPIP_THREAD_NAME          "tcpip"
+#define TCPIP_THREAD_STACKSIZE     16384
+#define TCPIP_MBOX_SIZE            1024
+#define DEFAULT_RAW_RECVMBOX_SIZE  64
+#define DEFAULT_UDP_RECVMBOX_SIZE  64
+#define DEFAULT_TCP_RECVMBOX_SIZE  128
+#define DEFAULT_ACCEPTMBOX_SIZE    64
+#define DEFAULT_THREAD_STACKSIZE   16384
+
+#define LWIP_STATS                 0
+/* LWIP_DEBUG stays undefined: lwIP tests it with #ifdef (even 0 turns its messages on) */
+#define LWIP_CHKSUM_ALGORITHM      3
+#endif
