@@ -15,6 +15,7 @@
 #include <pv/native_time.h>
 #include <asm/pic.h>
 #include <pv/xen.h>
+#include <amphi/console.h>
 
 static struct platform_ops platform_xen_hvm;
 static int dom0;
@@ -23,6 +24,7 @@ int xen_is_dom0(void) { return dom0; }
 
 void xen_power_off(void)
 {
+	xen_console_flush();
 	struct sched_shutdown s = { .reason = SHUTDOWN_poweroff };
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 	for (;;)
@@ -31,10 +33,24 @@ void xen_power_off(void)
 
 void xen_reboot(void)
 {
+	xen_console_flush();
 	struct sched_shutdown s = { .reason = SHUTDOWN_reboot };
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+/* A domU reads its console ring; dom0 keeps COM1 (what it had before). */
+static int xen_hvm_getc(void)
+{
+	return dom0 ? uart_getc() : xen_console_getc();
+}
+
+/* Only a dom0 can reach QEMU's exit port; a domU's run ends by power-off. */
+static void xen_hvm_test_exit(unsigned status)
+{
+	if (dom0)
+		native_test_exit(status);
 }
 
 static void xen_hvm_init(struct boot_info *bi)
@@ -106,12 +122,13 @@ static struct platform_ops platform_xen_hvm = {
 	.init = xen_hvm_init,
 	.late_init = xen_console_late_init,
 	.console_write = xen_console_write,
+	.console_getc = xen_hvm_getc,
 	.irq_init = native_irq_init,
 	.idle = native_idle,
 	.power_off = xen_power_off,
 	.reboot = xen_reboot,
 	/* A PVH dom0 may write QEMU's isa-debug-exit port itself (tests only). */
-	.test_exit = native_test_exit,
+	.test_exit = xen_hvm_test_exit,
 	.self_test = xen_hvm_self_test,
 	.time_init = xen_hvm_time_init,
 	NATIVE_TIME_OPS,

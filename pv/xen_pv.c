@@ -83,8 +83,35 @@ static int console_io_getc(void)
 	return n == 1 ? (unsigned char)c : -1;
 }
 
+/* A domU's console: the shared ring (console_io output of a domU is
+ * dropped by Xen).  Input comes from the ring too. */
+static int pv_getc(void)
+{
+	return xen_console_has_ring() ? xen_console_getc() : console_io_getc();
+}
+
 /* ---- early: before struct boot_info exists ---- */
 static struct console_sink early_sink = { "xen-console_io", console_io_write, 0 };
+static struct console_sink ring_sink = { "xen-console-ring", xen_console_write, 0 };
+
+/* The domU's console page lies in the bootstrap area Xen mapped at
+ * virt_base (between start_info and the page tables), which amphi's direct
+ * map keeps at the same address: its pseudo-physical frame comes from the
+ * machine-to-phys table, at its fixed 32-bit PAE address this early. */
+static int attach_domu_console(void)
+{
+	const uint32_t *m2p_early = (const uint32_t *)MACH2PHYS_VIRT_START_PAE;
+	uint32_t mfn = si->console.domU.mfn;
+	if (!mfn || mfn >= (MACH2PHYS_VIRT_END_PAE - MACH2PHYS_VIRT_START_PAE) / 4)
+		return -1;
+	uint32_t pfn = m2p_early[mfn];
+	if (pfn >= si->nr_pages)
+		return -1;
+	xen_console_init(0);
+	xen_console_ring_attach(phys_to_virt((uint64_t)pfn << PAGE_SHIFT), si->console.domU.evtchn);
+	console_register(&ring_sink);
+	return 0;
+}
 
 void xen_pv_early(const void *start_info)
 {
@@ -93,7 +120,8 @@ void xen_pv_early(const void *start_info)
 	 * cli/sti trap to Xen and are ignored rather than fatal. */
 	struct physdev_set_iopl iopl = { .iopl = 1 };
 	hc(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (unsigned long)&iopl, 0, 0);
-	console_register(&early_sink);
+	if ((si->flags & XEN_PV_SIF_INITDOMAIN) || attach_domu_console() != 0)
+		console_register(&early_sink);
 }
 
 /* ---- the MMU ---- */
@@ -568,9 +596,10 @@ static struct platform_ops platform_xen_pv = {
 	.hypercall = "page",
 	.init = xen_pv_init,
 	.late_init = xen_pv_late_init,
-	/* console_io is registered by xen_pv_early, before boot_info exists. */
+	/* console_io (dom0) or the console ring (domU) is registered by
+	 * xen_pv_early, before boot_info exists. */
 	.console_write = 0,
-	.console_getc = console_io_getc,
+	.console_getc = pv_getc,
 	.desc_init = pv_desc_init,
 	.irq_init = xen_pv_irq_init,
 	.idle = xen_pv_idle,

@@ -36,4 +36,7 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define EPROTO 71
+#define EISCONN 106
+#define ETIMEDOUT 110
 #endif
