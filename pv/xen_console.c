@@ -118,14 +118,20 @@ int xen_console_getc(void)
 	return c;
 }
 
-/* Before power-off or reboot: xenconsoled reads the ring only while the
- * domain lives, so give it up to about a second to take what is left. */
+/* Before power-off, reboot or a crash report: xenconsoled reads the ring
+ * only while the domain lives, so give it up to 2 s (of Xen's clock, or
+ * a bounded number of yields before the clock runs) to take what is left.
+ * Yielding alone is not enough: with a vCPU per pCPU it returns at once. */
 void xen_console_flush(void)
 {
 	if (!ring)
 		return;
-	for (unsigned i = 0; i < 2000 && ring->out_cons != ring->out_prod; i++) {
-		ring_notify();
+	uint64_t start = xen_clock_ns();
+	for (unsigned long i = 0; ring->out_cons != ring->out_prod; i++) {
+		if (start ? xen_clock_ns() - start > 2000000000ull : i > 2000000ul)
+			break;
+		if (i % 1024 == 0)
+			ring_notify();
 		HYPERVISOR_sched_op(SCHEDOP_yield, 0);
 	}
 }

@@ -504,6 +504,7 @@ static void xen_pv_idle(void)
 static void xen_pv_halt(void)
 {
 	struct sched_shutdown s = { .reason = SHUTDOWN_crash };
+	xen_console_flush();      /* a domU's panic message is still in the ring */
 	for (;;)
 		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 }
