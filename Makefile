@@ -25,7 +25,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-xen-domu iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -74,7 +74,7 @@ obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frame
          tests/kernel/test_vfs.o
 
 # Subsystems may list their objects in a fragment beside their sources.
--include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk))
+-include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk drivers/xenfront/*.mk fs/*.mk))
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
@@ -142,7 +142,7 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-userland check-boot check-xen
+check: check-unit check-userland check-boot check-xen check-xen-domu
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
 check-boot: all $(PROBES) $(BUILD)/initrd.cpio
@@ -151,6 +151,10 @@ check-boot-kvm: all $(PROBES) $(BUILD)/initrd.cpio
 	tests/boot/matrix --accel kvm
 check-xen: all $(BUILD)/initrd.cpio
 	tests/xen/run-tier
+
+# amphi as PVH and PV domU beside a Linux dom0 (tools/xen-host; docs/xen-domu.md)
+check-xen-domu: all $(BUILD)/initrd.cpio
+	tests/xen/domu
 
 # Benchmarks print numbers; they assert nothing (tests/bench/syscall).
 bench: all $(BUILD)/initrd.cpio

@@ -16,6 +16,8 @@
 #include <asm/pic.h>
 #include <pv/xen.h>
 #include <amphi/console.h>
+#include <amphi/kmap.h>
+#include <xenfront/xenfront.h>
 
 static struct platform_ops platform_xen_hvm;
 static int dom0;
@@ -51,6 +53,24 @@ static void xen_hvm_test_exit(unsigned status)
 {
 	if (dom0)
 		native_test_exit(status);
+}
+
+/* As a domU: xenstore (its page and event channel are HVM params). */
+static void xen_hvm_devices_init(void)
+{
+	uint64_t pfn = 0, port = 0;
+	if (dom0)
+		return;
+	if (hvm_get_param(HVM_PARAM_STORE_PFN, &pfn) || hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port) || !pfn) {
+		printk("xen: no xenstore (HVM params): no front ends\n");
+		return;
+	}
+	void *page = kmap((pfn_t)pfn);       /* kept for the kernel's lifetime */
+	if (!page) {
+		printk("xen: cannot map the xenstore page: no front ends\n");
+		return;
+	}
+	xenfront_start(page, (uint32_t)port);
 }
 
 static void xen_hvm_init(struct boot_info *bi)
@@ -131,6 +151,7 @@ static struct platform_ops platform_xen_hvm = {
 	.test_exit = xen_hvm_test_exit,
 	.self_test = xen_hvm_self_test,
 	.time_init = xen_hvm_time_init,
+	.devices_init = xen_hvm_devices_init,
 	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };

@@ -34,6 +34,7 @@
 #include <pv/xen_pv.h>
 #include <pv/xen_multicall.h>
 #include <xenfront/evtchn.h>
+#include <xenfront/xenfront.h>
 
 _Static_assert(sizeof(struct xen_pv_start_info32) == sizeof(start_info_t), "start_info layout");
 _Static_assert(sizeof(struct xpv_mmu_update) == sizeof(mmu_update_t), "mmu_update layout");
@@ -592,6 +593,21 @@ static void xen_pv_time_init(void)
 	xen_time_use(&platform_xen_pv, "evtchn-pv-callback");
 }
 
+/* As a domU: xenstore.  Its page lies in the bootstrap area like the
+ * console's (see attach_domu_console). */
+static void xen_pv_devices_init(void)
+{
+	if (si->flags & XEN_PV_SIF_INITDOMAIN)
+		return;
+	uint32_t mfn = si->store_mfn;
+	uint32_t pfn = mfn < m2p_entries ? m2p[mfn] : ~0u;
+	if (!mfn || pfn >= nr_pages) {
+		printk("xen-pv: xenstore frame %#x not in this domain: no front ends\n", mfn);
+		return;
+	}
+	xenfront_start(phys_to_virt((uint64_t)pfn << PAGE_SHIFT), si->store_evtchn);
+}
+
 static struct platform_ops platform_xen_pv = {
 	.name = "xen-pv",
 	.hypercall = "page",
@@ -614,6 +630,7 @@ static struct platform_ops platform_xen_pv = {
 	.test_exit = xen_pv_test_exit,
 	.self_test = xen_pv_self_test,
 	.time_init = xen_pv_time_init,
+	.devices_init = xen_pv_devices_init,
 	.mmu = {
 		.mode = "xen-pv",
 		.set_pte = pv_set_pte,
