@@ -55,6 +55,8 @@ static void xen_hvm_test_exit(unsigned status)
 		native_test_exit(status);
 }
 
+static uint32_t same_frame(uint32_t pfn) { return pfn; }   /* translated guest */
+
 /* As a domU: xenstore (its page and event channel are HVM params). */
 static void xen_hvm_devices_init(void)
 {
@@ -70,7 +72,8 @@ static void xen_hvm_devices_init(void)
 		printk("xen: cannot map the xenstore page: no front ends\n");
 		return;
 	}
-	xenfront_start(page, (uint32_t)port);
+	static const struct xenfront_ops ops = { .pv = 0, .pfn_to_frame = same_frame };
+	xenfront_start(&ops, page, (uint32_t)port);
 }
 
 static void xen_hvm_init(struct boot_info *bi)

@@ -593,6 +593,15 @@ static void xen_pv_time_init(void)
 	xen_time_use(&platform_xen_pv, "evtchn-pv-callback");
 }
 
+static uint32_t pv_pfn_to_mfn(uint32_t pfn) { return pfn < nr_pages ? p2m[pfn] : 0; }
+
+/* Grant-table frames (Xen's pages) over a page of the kernel's own. */
+static int pv_map_machine_frame(void *va, uint32_t mfn)
+{
+	uint64_t pte = ((uint64_t)mfn << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_A | PTE_D | pte_nx;
+	return (int)update_va((uintptr_t)va, pte, UVMF_INVLPG | UVMF_LOCAL);
+}
+
 /* As a domU: xenstore.  Its page lies in the bootstrap area like the
  * console's (see attach_domu_console). */
 static void xen_pv_devices_init(void)
@@ -605,7 +614,9 @@ static void xen_pv_devices_init(void)
 		printk("xen-pv: xenstore frame %#x not in this domain: no front ends\n", mfn);
 		return;
 	}
-	xenfront_start(phys_to_virt((uint64_t)pfn << PAGE_SHIFT), si->store_evtchn);
+	static const struct xenfront_ops ops = { .pv = 1, .pfn_to_frame = pv_pfn_to_mfn,
+						 .map_machine_frame = pv_map_machine_frame };
+	xenfront_start(&ops, phys_to_virt((uint64_t)pfn << PAGE_SHIFT), si->store_evtchn);
 }
 
 static struct platform_ops platform_xen_pv = {

@@ -9,6 +9,8 @@
  */
 #include <xenfront/xenfront.h>
 #include <xenfront/xenstore.h>
+#include <xenfront/gnttab.h>
+#include <xenfront/xenbus.h>
 #include <amphi/blkdev.h>
 #include <amphi/platform.h>
 #include <amphi/printk.h>
@@ -58,8 +60,11 @@ static void on_sysrq(const char *path, const char *token, void *arg)
 	xs_write(0, "control/sysrq", "");
 }
 
-void xenfront_start(void *store_page, uint32_t store_port)
+void xenfront_start(const struct xenfront_ops *ops, void *store_page, uint32_t store_port)
 {
+	int g = gnttab_init(ops);
+	if (g)
+		printk("gnttab: no grant table (%d): front ends that share memory stay off\n", g);
 	if (xenstore_start(store_page, store_port))
 		return;
 	char name[64], domid[16];
@@ -82,4 +87,5 @@ void xenfront_start(void *store_page, uint32_t store_port)
 		printk("xen control: watches refused (%d, %d): xl shutdown will not be seen\n", r1, r2);
 	else
 		printk("xen control: watching control/shutdown and control/sysrq\n");
+	xenbus_probe(g == 0);
 }
