@@ -220,8 +220,8 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		kfree(d);
 		return;
 	}
-	int s = backend_state(d);
 	if (strcmp(type, "vamphi")) {
+		int s = backend_state(d);
 		printk("xenbus: %s: back end %s (domain %u, state %s): no driver\n", d->node, d->backend,
 		       d->backend_id, state_name(s));
 		kfree(d);
@@ -256,6 +256,9 @@ void xenbus_probe(int have_gnttab)
 	for (int t = 0; t < nt; t++) {
 		char path[64];
 		snprintf(path, sizeof(path), "device/%s", tv[t]);
+		/* device/suspend holds libxl's suspend event channel, not devices. */
+		if (!strcmp(tv[t], "suspend"))
+			continue;
 		int ni = xs_directory(0, path, ids, sizeof(ids), iv, 16);
 		for (int i = 0; i < ni; i++)
 			probe_one(tv[t], iv[i], have_gnttab);
