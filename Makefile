@@ -25,7 +25,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-xen-domu iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-xen-domu check-xen-domu-full iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -155,6 +155,10 @@ check-xen: all $(BUILD)/initrd.cpio
 # amphi as PVH and PV domU beside a Linux dom0 (tools/xen-host; docs/xen-domu.md)
 check-xen-domu: all $(BUILD)/initrd.cpio
 	tests/xen/domu
+
+# ... and the longer domU cells (the other kmode cells as domU)
+check-xen-domu-full: all $(BUILD)/initrd.cpio
+	tests/xen/domu --full
 
 # Benchmarks print numbers; they assert nothing (tests/bench/syscall).
 bench: all $(BUILD)/initrd.cpio
