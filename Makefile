@@ -26,7 +26,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-tools check-boot check-boot-kvm check-xen check-extra iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-tools check-boot check-boot-kvm check-xen check-xen-domu check-xen-domu-full check-extra iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -75,7 +75,7 @@ obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frame
          tests/kernel/test_vfs.o
 
 # Subsystems may list their objects in a fragment beside their sources.
--include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk kmode/*.mk mm/*.mk net/*.mk))
+-include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk drivers/xenfront/*.mk fs/*.mk kmode/*.mk mm/*.mk net/*.mk))
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
@@ -148,7 +148,7 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 # Every part runs, even after a failure; tests/summary then prints
 # "N passed, N failed, N skipped" and the skipped cells (tests/README,
 # "Results"). A new tier joins with `CHECK_PARTS += check-foo` in its *.mk.
-CHECK_PARTS += check-unit check-tools check-userland check-boot check-extra check-xen
+CHECK_PARTS += check-unit check-tools check-userland check-boot check-extra check-xen check-xen-domu
 check:
 	MAKE="$(MAKE)" tests/run-check $(BUILD)/test-results $(CHECK_PARTS)
 check-tools:
@@ -164,6 +164,14 @@ check-xen: all $(INITRD)
 # make run EXTRA=DIR with a freshly built program (tests/boot/extra)
 check-extra: all $(BUILD)/initrd.cpio
 	tests/boot/extra
+
+# amphi as PVH and PV domU beside a Linux dom0 (tools/xen-host; docs/xen-domu.md)
+check-xen-domu: all $(BUILD)/initrd.cpio
+	tests/xen/domu
+
+# ... and the longer domU cells (the other kmode cells as domU)
+check-xen-domu-full: all $(BUILD)/initrd.cpio
+	tests/xen/domu --full
 
 # Benchmarks print numbers; they assert nothing (tests/bench/syscall).
 bench: all $(INITRD)

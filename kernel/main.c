@@ -68,6 +68,8 @@ void kmain(struct boot_info *bi)
 	time_init();              /* after the heap and ACPI: maps the APICs, reads the MADT */
 	klog_clock_ready();       /* log lines get timestamps */
 	syscall_init();           /* system calls and user mode (kernel/syscall.c, arch/x86/user.c) */
+	if (platform->devices_init)
+		platform->devices_init();     /* e.g. xenstore as a Xen domU */
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */
 

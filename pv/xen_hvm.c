@@ -15,6 +15,9 @@
 #include <pv/native_time.h>
 #include <asm/pic.h>
 #include <pv/xen.h>
+#include <amphi/console.h>
+#include <amphi/kmap.h>
+#include <xenfront/xenfront.h>
 
 static struct platform_ops platform_xen_hvm;
 static int dom0;
@@ -23,6 +26,7 @@ int xen_is_dom0(void) { return dom0; }
 
 void xen_power_off(void)
 {
+	xen_console_flush();
 	struct sched_shutdown s = { .reason = SHUTDOWN_poweroff };
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 	for (;;)
@@ -31,10 +35,45 @@ void xen_power_off(void)
 
 void xen_reboot(void)
 {
+	xen_console_flush();
 	struct sched_shutdown s = { .reason = SHUTDOWN_reboot };
 	HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+/* A domU reads its console ring; dom0 keeps COM1 (what it had before). */
+static int xen_hvm_getc(void)
+{
+	return dom0 ? uart_getc() : xen_console_getc();
+}
+
+/* Only a dom0 can reach QEMU's exit port; a domU's run ends by power-off. */
+static void xen_hvm_test_exit(unsigned status)
+{
+	if (dom0)
+		native_test_exit(status);
+}
+
+static uint32_t same_frame(uint32_t pfn) { return pfn; }   /* translated guest */
+
+/* As a domU: xenstore (its page and event channel are HVM params). */
+static void xen_hvm_devices_init(void)
+{
+	uint64_t pfn = 0, port = 0;
+	if (dom0)
+		return;
+	if (hvm_get_param(HVM_PARAM_STORE_PFN, &pfn) || hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port) || !pfn) {
+		printk("xen: no xenstore (HVM params): no front ends\n");
+		return;
+	}
+	void *page = kmap((pfn_t)pfn);       /* kept for the kernel's lifetime */
+	if (!page) {
+		printk("xen: cannot map the xenstore page: no front ends\n");
+		return;
+	}
+	static const struct xenfront_ops ops = { .pv = 0, .pfn_to_frame = same_frame };
+	xenfront_start(&ops, page, (uint32_t)port);
 }
 
 static void xen_hvm_init(struct boot_info *bi)
@@ -106,14 +145,16 @@ static struct platform_ops platform_xen_hvm = {
 	.init = xen_hvm_init,
 	.late_init = xen_console_late_init,
 	.console_write = xen_console_write,
+	.console_getc = xen_hvm_getc,
 	.irq_init = native_irq_init,
 	.idle = native_idle,
 	.power_off = xen_power_off,
 	.reboot = xen_reboot,
 	/* A PVH dom0 may write QEMU's isa-debug-exit port itself (tests only). */
-	.test_exit = native_test_exit,
+	.test_exit = xen_hvm_test_exit,
 	.self_test = xen_hvm_self_test,
 	.time_init = xen_hvm_time_init,
+	.devices_init = xen_hvm_devices_init,
 	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };

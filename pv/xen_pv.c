@@ -34,6 +34,7 @@
 #include <pv/xen_pv.h>
 #include <pv/xen_multicall.h>
 #include <xenfront/evtchn.h>
+#include <xenfront/xenfront.h>
 
 _Static_assert(sizeof(struct xen_pv_start_info32) == sizeof(start_info_t), "start_info layout");
 _Static_assert(sizeof(struct xpv_mmu_update) == sizeof(mmu_update_t), "mmu_update layout");
@@ -83,8 +84,35 @@ static int console_io_getc(void)
 	return n == 1 ? (unsigned char)c : -1;
 }
 
+/* A domU's console: the shared ring (console_io output of a domU is
+ * dropped by Xen).  Input comes from the ring too. */
+static int pv_getc(void)
+{
+	return xen_console_has_ring() ? xen_console_getc() : console_io_getc();
+}
+
 /* ---- early: before struct boot_info exists ---- */
 static struct console_sink early_sink = { "xen-console_io", console_io_write, 0 };
+static struct console_sink ring_sink = { "xen-console-ring", xen_console_write, 0 };
+
+/* The domU's console page lies in the bootstrap area Xen mapped at
+ * virt_base (between start_info and the page tables), which amphi's direct
+ * map keeps at the same address: its pseudo-physical frame comes from the
+ * machine-to-phys table, at its fixed 32-bit PAE address this early. */
+static int attach_domu_console(void)
+{
+	const uint32_t *m2p_early = (const uint32_t *)MACH2PHYS_VIRT_START_PAE;
+	uint32_t mfn = si->console.domU.mfn;
+	if (!mfn || mfn >= (MACH2PHYS_VIRT_END_PAE - MACH2PHYS_VIRT_START_PAE) / 4)
+		return -1;
+	uint32_t pfn = m2p_early[mfn];
+	if (pfn >= si->nr_pages)
+		return -1;
+	xen_console_init(0);
+	xen_console_ring_attach(phys_to_virt((uint64_t)pfn << PAGE_SHIFT), si->console.domU.evtchn);
+	console_register(&ring_sink);
+	return 0;
+}
 
 void xen_pv_early(const void *start_info)
 {
@@ -93,7 +121,8 @@ void xen_pv_early(const void *start_info)
 	 * cli/sti trap to Xen and are ignored rather than fatal. */
 	struct physdev_set_iopl iopl = { .iopl = 1 };
 	hc(__HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl, (unsigned long)&iopl, 0, 0);
-	console_register(&early_sink);
+	if ((si->flags & XEN_PV_SIF_INITDOMAIN) || attach_domu_console() != 0)
+		console_register(&early_sink);
 }
 
 /* ---- the MMU ---- */
@@ -476,6 +505,7 @@ static void xen_pv_idle(void)
 static void xen_pv_halt(void)
 {
 	struct sched_shutdown s = { .reason = SHUTDOWN_crash };
+	xen_console_flush();      /* a domU's panic message is still in the ring */
 	for (;;)
 		HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 }
@@ -563,14 +593,41 @@ static void xen_pv_time_init(void)
 	xen_time_use(&platform_xen_pv, "evtchn-pv-callback");
 }
 
+static uint32_t pv_pfn_to_mfn(uint32_t pfn) { return pfn < nr_pages ? p2m[pfn] : 0; }
+
+/* Grant-table frames (Xen's pages) over a page of the kernel's own. */
+static int pv_map_machine_frame(void *va, uint32_t mfn)
+{
+	uint64_t pte = ((uint64_t)mfn << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_A | PTE_D | pte_nx;
+	return (int)update_va((uintptr_t)va, pte, UVMF_INVLPG | UVMF_LOCAL);
+}
+
+/* As a domU: xenstore.  Its page lies in the bootstrap area like the
+ * console's (see attach_domu_console). */
+static void xen_pv_devices_init(void)
+{
+	if (si->flags & XEN_PV_SIF_INITDOMAIN)
+		return;
+	uint32_t mfn = si->store_mfn;
+	uint32_t pfn = mfn < m2p_entries ? m2p[mfn] : ~0u;
+	if (!mfn || pfn >= nr_pages) {
+		printk("xen-pv: xenstore frame %#x not in this domain: no front ends\n", mfn);
+		return;
+	}
+	static const struct xenfront_ops ops = { .pv = 1, .pfn_to_frame = pv_pfn_to_mfn,
+						 .map_machine_frame = pv_map_machine_frame };
+	xenfront_start(&ops, phys_to_virt((uint64_t)pfn << PAGE_SHIFT), si->store_evtchn);
+}
+
 static struct platform_ops platform_xen_pv = {
 	.name = "xen-pv",
 	.hypercall = "page",
 	.init = xen_pv_init,
 	.late_init = xen_pv_late_init,
-	/* console_io is registered by xen_pv_early, before boot_info exists. */
+	/* console_io (dom0) or the console ring (domU) is registered by
+	 * xen_pv_early, before boot_info exists. */
 	.console_write = 0,
-	.console_getc = console_io_getc,
+	.console_getc = pv_getc,
 	.desc_init = pv_desc_init,
 	.irq_init = xen_pv_irq_init,
 	.idle = xen_pv_idle,
@@ -584,6 +641,7 @@ static struct platform_ops platform_xen_pv = {
 	.test_exit = xen_pv_test_exit,
 	.self_test = xen_pv_self_test,
 	.time_init = xen_pv_time_init,
+	.devices_init = xen_pv_devices_init,
 	.mmu = {
 		.mode = "xen-pv",
 		.set_pte = pv_set_pte,

@@ -61,4 +61,5 @@
 #define EHOSTUNREACH 113
 #define EALREADY 114
 #define EINPROGRESS 115
+#define EPROTO 71
 #endif

@@ -90,6 +90,9 @@ struct platform_ops {
 	void (*timer_init)(void (*fire)(void));
 	void (*timer_arm)(uint64_t deadline_ns);
 	uint64_t (*wallclock_s)(void);
+	/* Paravirtual devices (Xen domU: xenstore, the control node), once
+	 * time, threads and system calls are up.  NULL: none. */
+	void (*devices_init)(void);
 	const char *clock_name;     /* e.g. tsc, pvclock, kvmclock */
 	const char *timer_name;     /* e.g. lapic-oneshot, tsc-deadline, xen-singleshot */
 	const char *irq_name;       /* e.g. ioapic, evtchn-callback */

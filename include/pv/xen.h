@@ -6,6 +6,10 @@
 void xen_console_init(int dom0);
 void xen_console_late_init(void);
 void xen_console_write(const char *s, size_t n);
+void xen_console_ring_attach(void *page, uint32_t port);   /* a domU's console ring */
+int xen_console_has_ring(void);
+int xen_console_getc(void);          /* input from the ring; -1 when none */
+void xen_console_flush(void);        /* let the back end drain the ring */
 void xen_power_off(void) __attribute__((noreturn));
 void xen_reboot(void) __attribute__((noreturn));
 int xen_is_dom0(void);

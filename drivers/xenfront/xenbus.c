@@ -1,0 +1,266 @@
+/* xenbus front ends and the handshake (see xenfront/xenbus.h). */
+#include <xenfront/xenbus.h>
+#include <xenfront/xenstore.h>
+#include <xenfront/gnttab.h>
+#include <xenfront/evtchn.h>
+#include <amphi/errno.h>
+#include <amphi/frame.h>
+#include <amphi/heap.h>
+#include <amphi/layout.h>
+#include <amphi/printk.h>
+#include <amphi/sched.h>
+#include <amphi/string.h>
+#include <amphi/timer.h>
+#include <amphi/wait.h>
+#include <xen/io/xenbus.h>
+
+#define HANDSHAKE_TIMEOUT_NS 10000000000ull
+
+static const char *const state_names[] = {
+	"Unknown", "Initialising", "InitWait", "Initialised", "Connected", "Closing", "Closed",
+	"Reconfiguring", "Reconfigured",
+};
+static const char *state_name(int s)
+{
+	return s >= 0 && s < (int)(sizeof(state_names) / sizeof(state_names[0])) ? state_names[s] : "?";
+}
+
+struct xenbus_dev {
+	char node[48];             /* device/TYPE/ID */
+	char backend[128];
+	uint32_t backend_id;
+	wait_queue_t wq;           /* the back end's state changed */
+	volatile unsigned changes;
+};
+
+/* A decimal number from xenstore, or a message saying what is there. */
+static int read_uint(struct xenbus_dev *d, const char *path, const char *what, uint32_t *out)
+{
+	char buf[32];
+	int n = xs_read(0, path, buf, sizeof(buf));
+	if (n < 0) {
+		printk("xenbus: %s: cannot read %s (%s): %d\n", d->node, what, path, n);
+		return n;
+	}
+	uint64_t v = 0;
+	int i = 0;
+	for (; buf[i] >= '0' && buf[i] <= '9' && v <= 0xffffffffull; i++)
+		v = v * 10 + (uint64_t)(buf[i] - '0');
+	if (i == 0 || buf[i] || v > 0xffffffffull) {
+		printk("xenbus: %s: %s is \"%s\", not a number: device left unconnected\n", d->node, what, buf);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int set_state(struct xenbus_dev *d, int state)
+{
+	char path[64], v[4];
+	snprintf(path, sizeof(path), "%s/state", d->node);
+	snprintf(v, sizeof(v), "%d", state);
+	return xs_write(0, path, v);
+}
+
+static int backend_state(struct xenbus_dev *d)
+{
+	char path[160];
+	uint32_t s;
+	snprintf(path, sizeof(path), "%s/state", d->backend);
+	return read_uint(d, path, "the back end's state", &s) ? -1 : (int)s;
+}
+
+static void on_backend_state(const char *path, const char *token, void *arg)
+{
+	(void)path; (void)token;
+	struct xenbus_dev *d = arg;
+	d->changes++;
+	wake_all(&d->wq);
+}
+
+/* Waits until the back end is in one of the states in mask (bit per state);
+ * returns the state, or -ETIMEDOUT after saying where it stayed. */
+static int wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting_for)
+{
+	uint64_t deadline = now_ns() + HANDSHAKE_TIMEOUT_NS;
+	int s;
+	for (;;) {
+		unsigned seen = d->changes;
+		s = backend_state(d);
+		if (s < 0)
+			return -EINVAL;
+		if (mask & (1u << s))
+			return s;
+		if (!wait_event_until(&d->wq, d->changes != seen, deadline))
+			break;
+	}
+	printk("xenbus: %s: back end %s stayed in state %d (%s) for %llu s, waiting for %s: giving up\n",
+	       d->node, d->backend, s, state_name(s), HANDSHAKE_TIMEOUT_NS / 1000000000ull, waiting_for);
+	return -ETIMEDOUT;
+}
+
+static void print_features(struct xenbus_dev *d, char *out, size_t size)
+{
+	char buf[512], path[192], val[32];
+	const char *names[32];
+	int n = xs_directory(0, d->backend, buf, sizeof(buf), names, 32);
+	size_t len = 0;
+	out[0] = 0;
+	for (int i = 0; i < n; i++) {
+		if (strncmp(names[i], "feature-", 8))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", d->backend, names[i]);
+		if (xs_read(0, path, val, sizeof(val)) < 0)
+			continue;
+		len += (size_t)snprintf(out + len, len < size ? size - len : 0, "%s%s=%s", len ? " " : "", names[i], val);
+	}
+	if (!out[0])
+		strlcpy(out, "none", size);
+}
+
+/*
+ * The test front end "vamphi": shares one granted page and an event
+ * channel with its back end (a script in dom0 in the domU tier), the way
+ * blkfront and netfront share their rings.
+ */
+static void vamphi_thread(void *arg)
+{
+	struct xenbus_dev *d = arg;
+	char path[96], feats[160];
+	int ref = -1, port = -1;
+	pfn_t page = PFN_NONE;
+	set_state(d, XenbusStateInitialising);
+	int s = wait_backend(d, 1u << XenbusStateInitWait | 1u << XenbusStateConnected, "InitWait");
+	if (s < 0)
+		goto fail;
+	print_features(d, feats, sizeof(feats));
+	page = frame_alloc(FRAME_LOW);
+	if (page == PFN_NONE)
+		goto fail;
+	memset(phys_to_virt((uint64_t)page << PAGE_SHIFT), 0, PAGE_SIZE);
+	strlcpy(phys_to_virt((uint64_t)page << PAGE_SHIFT), "amphi front end page", PAGE_SIZE);
+	if ((ref = gnttab_grant_access((uint16_t)d->backend_id, page, 0)) < 0) {
+		printk("xenbus: %s: cannot grant the shared page: %d\n", d->node, ref);
+		goto fail;
+	}
+	if ((port = evtchn_alloc_unbound((domid_t)d->backend_id, 0, 0)) < 0) {
+		printk("xenbus: %s: cannot allocate an event channel: %d\n", d->node, port);
+		goto fail;
+	}
+	/* ring-ref and event-channel together, as one transaction. */
+	int rc, tries = 0;
+	do {
+		xs_tx_t tx;
+		char v[16];
+		if ((rc = xs_transaction_start(&tx)) != 0)
+			break;
+		snprintf(path, sizeof(path), "%s/ring-ref", d->node);
+		snprintf(v, sizeof(v), "%d", ref);
+		xs_write(tx, path, v);
+		snprintf(path, sizeof(path), "%s/event-channel", d->node);
+		snprintf(v, sizeof(v), "%d", port);
+		xs_write(tx, path, v);
+		rc = xs_transaction_end(tx, 0);
+	} while (rc == -EAGAIN && ++tries < 5);
+	if (rc) {
+		printk("xenbus: %s: cannot publish ring-ref and event-channel: %d\n", d->node, rc);
+		goto fail;
+	}
+	set_state(d, XenbusStateInitialised);
+	if ((s = wait_backend(d, 1u << XenbusStateConnected, "Connected")) < 0)
+		goto fail;
+	set_state(d, XenbusStateConnected);
+	printk("xenbus: %s: connected (ring-ref %d, event channel %d; back end features: %s)\n",
+	       d->node, ref, port, feats);
+	/* Until the back end closes (no time-out: a device may live forever). */
+	for (;;) {
+		unsigned seen = d->changes;
+		s = backend_state(d);
+		if (s == XenbusStateClosing || s == XenbusStateClosed || s < 0)
+			break;
+		wait_event(&d->wq, d->changes != seen);
+	}
+	printk("xenbus: %s: back end is %s: closing\n", d->node, s < 0 ? "gone" : state_name(s));
+	set_state(d, XenbusStateClosing);
+fail:
+	if (port >= 0)
+		evtchn_close((evtchn_port_t)port);
+	if (ref >= 0) {
+		rc = gnttab_end_access((uint32_t)ref);
+		if (rc == 0 && page != PFN_NONE)
+			frame_free(page);       /* a page still granted is never reused */
+	} else if (page != PFN_NONE) {
+		frame_free(page);
+	}
+	set_state(d, XenbusStateClosed);
+	printk("xenbus: %s: closed\n", d->node);
+	thread_exit();
+}
+
+static void probe_one(const char *type, const char *id, int have_gnttab)
+{
+	struct xenbus_dev *d = kzalloc(sizeof(*d));
+	if (!d)
+		return;
+	snprintf(d->node, sizeof(d->node), "device/%s/%s", type, id);
+	wait_queue_init(&d->wq, "xenbus-dev");
+	char path[96];
+	snprintf(path, sizeof(path), "%s/backend", d->node);
+	int n = xs_read(0, path, d->backend, sizeof(d->backend));
+	if (n <= 0 || d->backend[0] != '/') {
+		printk("xenbus: %s: backend path %s: device left unconnected\n", d->node,
+		       n < 0 ? "unreadable" : "not absolute");
+		kfree(d);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/backend-id", d->node);
+	if (read_uint(d, path, "backend-id", &d->backend_id) || d->backend_id >= 0x7ff0) {
+		if (d->backend_id >= 0x7ff0)
+			printk("xenbus: %s: backend-id %u is not a domain\n", d->node, d->backend_id);
+		kfree(d);
+		return;
+	}
+	if (strcmp(type, "vamphi")) {
+		int s = backend_state(d);
+		printk("xenbus: %s: back end %s (domain %u, state %s): no driver\n", d->node, d->backend,
+		       d->backend_id, state_name(s));
+		kfree(d);
+		return;
+	}
+	if (!have_gnttab) {
+		printk("xenbus: %s: no grant table: not started\n", d->node);
+		kfree(d);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/state", d->backend);
+	if (xs_watch(path, d->node, on_backend_state, d) ||
+	    !thread_create("xenbus-dev", vamphi_thread, d)) {
+		printk("xenbus: %s: cannot watch the back end or start its thread\n", d->node);
+		return;       /* d stays: the watch may still name it */
+	}
+}
+
+void xenbus_probe(int have_gnttab)
+{
+	char types[256], ids[256];
+	const char *tv[16], *iv[16];
+	int nt = xs_directory(0, "device", types, sizeof(types), tv, 16);
+	if (nt == -ENOENT || nt == 0) {
+		printk("xenbus: no devices\n");
+		return;
+	}
+	if (nt < 0) {
+		printk("xenbus: cannot list device/: %d\n", nt);
+		return;
+	}
+	for (int t = 0; t < nt; t++) {
+		char path[64];
+		snprintf(path, sizeof(path), "device/%s", tv[t]);
+		/* device/suspend holds libxl's suspend event channel, not devices. */
+		if (!strcmp(tv[t], "suspend"))
+			continue;
+		int ni = xs_directory(0, path, ids, sizeof(ids), iv, 16);
+		for (int i = 0; i < ni; i++)
+			probe_one(tv[t], iv[i], have_gnttab);
+	}
+}
