@@ -23,7 +23,9 @@ APPS_crash         := apps/crash.c
 APPS_bench-syscall := apps/bench_syscall.c
 APPS_stack-overflow := apps/stack_overflow.c
 APPS_kentry-jump   := apps/kentry_jump.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump
+APPS_bench-lm      := apps/bench_lm.c
+APPS_bench-init    := apps/bench_init.c
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump bench-lm bench-init
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp
