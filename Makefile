@@ -5,8 +5,7 @@
 #   make debug      same, halted, with a gdb stub (prints the gdb command)
 #   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
-#   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
-#   make bench-xen  the same on Xen PVH (ring 0) and Xen PV (ring 1); bench-all: every platform
+#   make bench      lmbench-style suite, amphi vs Linux (MODES=...); bench-all: every mode (tests/bench/bench.mk)
 #   make menuconfig / defconfig
 
 VERSION   := 0.1
@@ -25,7 +24,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -142,7 +141,7 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-userland check-boot check-xen
+check: check-unit check-userland check-bench check-boot check-xen
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
 check-boot: all $(PROBES) $(BUILD)/initrd.cpio
@@ -152,13 +151,7 @@ check-boot-kvm: all $(PROBES) $(BUILD)/initrd.cpio
 check-xen: all $(BUILD)/initrd.cpio
 	tests/xen/run-tier
 
-# Benchmarks print numbers; they assert nothing (tests/bench/syscall).
-bench: all $(BUILD)/initrd.cpio
-	tests/bench/syscall
-bench-xen: all $(BUILD)/initrd.cpio
-	tests/bench/syscall --xen
-bench-all: all $(BUILD)/initrd.cpio
-	tests/bench/syscall --platform all
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD) include/generated
