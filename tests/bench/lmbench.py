@@ -127,7 +127,8 @@ def parse_transcript(text, column_of_ring):
     Returns (columns, starts, errors): starts are the start lines' words."""
     columns, starts, errors, col = {}, [], [], None
     for raw in text.splitlines():
-        line = re.sub(r"^(\(d0\) |\(XEN\) )", "", raw.rstrip("\r"))
+        # Xen's "(d0) " and a kernel log's "[  12.345678] " (Linux writing through /dev/kmsg)
+        line = re.sub(r"^(\(d0\) |\(XEN\) |\[\s*\d+\.\d+\] )", "", raw.rstrip("\r"))
         m = START_RE.match(line)
         if m:
             try:
