@@ -14,7 +14,7 @@
  *   bench-lm: name=N unit=ns value=- reps=0 runs=0 spread=- status=unsupported reason=ENOSYS
  *
  * value is the median of K runs of R operations each, after one warm-up
- * run; samples are every run's per-operation value; spread is
+ * run (R shrinks so that a run takes about 1 s at most, 0.2 s quick); samples are every run's per-operation value; spread is
  * (max - min) / median.  Time is read with rdtsc and converted to ns with
  * a rate measured against clock_gettime(CLOCK_MONOTONIC) at start; cycles
  * is the median in TSC ticks.  status=unsupported: the kernel lacks the
@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #define MAX_RUNS 9
+#define RUN_BUDGET_NS 1e9	/* one run's time, at most (about; quick: a fifth) */
 #define PAGE 4096
 
 static int runs = 5;
@@ -670,7 +671,18 @@ static int run_one(const struct bench *b)
 		iters = iters / 10 > 2 ? iters / 10 : 2;
 	if (b->unit == MBS && iters < 64)
 		iters = 64;
-	t = b->fn(iters / 4 > 1 ? iters / 4 : 1);	/* warm-up */
+	long warm = iters / 4 > 1 ? iters / 4 : 1;
+
+	t = b->fn(warm);	/* warm-up */
+	/* A slow mode (fork under Xen PV, say) gets fewer operations per run,
+	 * not a longer round: each run is capped at about RUN_BUDGET_NS. */
+	if (t > 0 && b->unit == NS) {
+		double per_op_ns = (double)t / (double)warm / ticks_per_ns;
+		double budget = quick ? RUN_BUDGET_NS / 5 : RUN_BUDGET_NS;
+
+		if (per_op_ns * (double)iters > budget)
+			iters = (long)(budget / per_op_ns) > 3 ? (long)(budget / per_op_ns) : 3;
+	}
 	for (int r = 0; t >= 0 && r < runs; r++) {
 		t = b->fn(iters);
 		if (t < 0)

@@ -2,7 +2,7 @@
 # They print numbers and assert nothing; check-bench tests the report code.
 #
 #   make bench MODES=amphi-tcg,linux-tcg [N=3] [BENCH_QUICK=1]   a subset of modes
-#   make bench-all [N=3] [BENCH_QUICK=1]                           every mode
+#   make bench-all [N=3] [BENCH_QUICK=1]                           every mode; rewrites README.md's table
 #   make bench-xen                                                 amphi as Xen PVH and PV dom0
 #   make bench-syscall [BENCH_SYSCALL_ARGS=--platform all]        the older getpid/write/clock table
 #   make check-bench                                               the table and plots from a recorded results.json
@@ -15,7 +15,7 @@ BENCH_DEPS = all $(PROBES) $(BUILD)/initrd.cpio
 bench: $(BENCH_DEPS)
 	tests/bench/run --modes $(or $(MODES),$(BENCH_MODES)) $(BENCH_ARGS)
 bench-all: $(BENCH_DEPS)
-	tests/bench/run --modes all $(BENCH_ARGS)
+	tests/bench/run --modes all --readme $(BENCH_ARGS)
 bench-xen: $(BENCH_DEPS)
 	tests/bench/run --modes amphi-xen-pvh,amphi-xen-pv $(BENCH_ARGS)
 bench-syscall: all $(BUILD)/initrd.cpio

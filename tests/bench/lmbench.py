@@ -9,6 +9,7 @@ where a line is the dict of bench-lm's key=value words with "samples" a
 list of floats.  Columns are "<mode>:<ring>": ring3, kmode (ring 0, or
 ring 1 under Xen PV).
 """
+import os
 import re
 import statistics
 
@@ -380,3 +381,37 @@ def plot(results, outdir, fmt=("svg", "png")):
     return written
 
 
+
+
+# ---- the README's section ----
+
+README_BEGIN = "<!-- bench:begin (make bench-all rewrites this section) -->"
+README_END = "<!-- bench:end -->"
+
+
+def render_readme_section(results, image):
+    """The table and one plot for the top README, between the markers."""
+    md = render_markdown(results)
+    lines = md.splitlines()
+    # the generated page without its title and its per-benchmark glossary
+    body = lines[2:lines.index("Benchmarks:")] if "Benchmarks:" in lines else lines[2:]
+    while body and not body[-1].strip():
+        body.pop()
+    return "\n".join([README_BEGIN] + body + ["", "![%s](%s)" % (os.path.basename(image), image),
+                                              "", README_END])
+
+
+def update_readme(path, section):
+    """Replaces the marked section of the README (or appends it under a
+    heading when the markers are missing).  Returns True when it changed."""
+    text = open(path).read()
+    if README_BEGIN in text and README_END in text:
+        head, rest = text.split(README_BEGIN, 1)
+        _, tail = rest.split(README_END, 1)
+        new = head + section + tail
+    else:
+        new = text.rstrip("\n") + "\n\n## Benchmarks: amphi against Linux\n\n" + section + "\n"
+    if new != text:
+        with open(path, "w") as f:
+            f.write(new)
+    return new != text
