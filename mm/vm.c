@@ -45,8 +45,13 @@ static void vframe_free(pfn_t p)
 	irq_restore(f);
 }
 
+/* A frame below the lowmem limit is in the direct map already: no kmap
+ * slot, no two page-table writes and TLB flushes (hypercalls under Xen
+ * PV) per page zeroed or copied.  kunmap leaves such an address alone. */
 static void *vkmap(pfn_t p)
 {
+	if (p < frames.low_limit)
+		return phys_to_virt((uint64_t)p << PAGE_SHIFT);
 	irqflags_t f = irq_save();
 	void *va = kmap(p);
 	irq_restore(f);
