@@ -1,8 +1,8 @@
 # Benchmarks (tests/bench/README.md); included from the top Makefile.
 # They print numbers and assert nothing; check-bench tests the report code.
 #
-#   make bench MODES=amphi-tcg,linux-tcg [N=3] [BENCH_QUICK=1]   a subset of modes
-#   make bench-all [N=3] [BENCH_QUICK=1]                           every mode; rewrites README.md's table
+#   make bench MODES=amphi-tcg,linux-tcg [N=2] [BENCH_QUICK=1]   a subset of modes
+#   make bench-all [N=2] [BENCH_QUICK=1]                           every mode; rewrites README.md's table
 #   make bench-xen                                                 amphi as Xen PVH and PV dom0
 #   make bench-syscall [BENCH_SYSCALL_ARGS=--platform all]        the older getpid/write/clock table
 #   make check-bench                                               the table and plots from a recorded results.json

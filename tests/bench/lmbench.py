@@ -19,10 +19,13 @@ KEYS_OK = ("cycles", "reps", "runs", "spread", "status", "samples")
 KEYS_OTHER = ("reps", "runs", "spread", "status")
 
 # Every mode the runner knows, in table order, and what it is measured against.
-MODES = ["amphi-tcg", "amphi-kvm", "amphi-xen-pvh", "amphi-xen-pv", "linux-tcg", "linux-kvm", "linux-xen-pvh"]
-PEER = {"amphi-tcg": "linux-tcg", "amphi-kvm": "linux-kvm",
+MODES = ["amphi-tcg", "amphi-icount", "amphi-kvm", "amphi-xen-pvh", "amphi-xen-pv",
+         "linux-tcg", "linux-icount", "linux-kvm", "linux-xen-pvh"]
+PEER = {"amphi-tcg": "linux-tcg", "amphi-icount": "linux-icount", "amphi-kvm": "linux-kvm",
         "amphi-xen-pvh": "linux-xen-pvh", "amphi-xen-pv": "linux-xen-pvh"}
 TITLES = {"amphi-tcg": "amphi QEMU TCG", "amphi-kvm": "amphi QEMU KVM",
+          "amphi-icount": "amphi QEMU TCG -icount (1 ns = 1 instruction)",
+          "linux-icount": "Linux QEMU TCG -icount (1 ns = 1 instruction)",
           "amphi-xen-pvh": "amphi Xen PVH dom0", "amphi-xen-pv": "amphi Xen PV dom0",
           "linux-tcg": "Linux QEMU TCG", "linux-kvm": "Linux QEMU KVM",
           "linux-xen-pvh": "Linux Xen PVH dom0"}
@@ -244,7 +247,10 @@ def render_markdown(results, images=()):
         meta.get("linux", "?")))
     out.append("")
     out.append("TCG and nested Xen are emulators: ratios within one run carry over, absolute "
-               "times and cycles wait for hardware.  Each cell: the median over the rounds of each "
+               "times and cycles wait for hardware.  The -icount columns run QEMU with "
+               "`-icount shift=0`: guest time advances one ns per guest instruction, so their "
+               "\"ns\" are instructions executed, immune to the host's load (but blind to "
+               "what an instruction costs).  Each cell: the median over the rounds of each "
                "boot's median, and in brackets amphi / Linux in the same mode (for ns lower is better, "
                "for MB/s higher is better).")
     out.append("")
