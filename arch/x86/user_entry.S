@@ -128,6 +128,26 @@ __copy_user:
 	.size __copy_user, . - __copy_user
 
 /*
+ * int __get_user32(uint32_t *dst, uint32_t uaddr): one word from user
+ * memory, 0, or -1 on a fault (the caller checks the range).  sysenter's
+ * sixth argument, read on every call: one load, not the copy loop.
+ */
+	.globl __get_user32
+	.type __get_user32, @function
+__get_user32:
+	movl 8(%esp), %ecx
+	movl 4(%esp), %edx
+.Lget:
+	movl (%ecx), %eax
+	movl %eax, (%edx)
+	xorl %eax, %eax
+	ret
+.Lget_fix:
+	movl $-1, %eax
+	ret
+	.size __get_user32, . - __get_user32
+
+/*
  * int32_t __strncpy_user(char *dst, const char *src, uint32_t max)
  * The string's length when its NUL was within max bytes, max when not,
  * -1 on a fault.
@@ -176,6 +196,7 @@ __uaccess_ex_table:
 	.long .Lcopy4, .Lcopy4_fix
 	.long .Lcopy, .Lcopy_fix
 	.long .Lstr, .Lstr_fix
+	.long .Lget, .Lget_fix
 __uaccess_ex_table_end:
 
 	.section .note.GNU-stack, "", @progbits
