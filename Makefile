@@ -6,8 +6,7 @@
 #   make check      unit, tools, userland, boot-matrix and Xen tiers; ends with
 #                   "N passed, N failed, N skipped" and the skips (tests/README)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
-#   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
-#   make bench-xen  the same on Xen PVH (ring 0) and Xen PV (ring 1); bench-all: every platform
+#   make bench      lmbench-style suite, amphi vs Linux (MODES=...); bench-all: every mode (tests/bench/bench.mk)
 #   make menuconfig / defconfig
 
 VERSION   := 0.1
@@ -148,7 +147,7 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 # Every part runs, even after a failure; tests/summary then prints
 # "N passed, N failed, N skipped" and the skipped cells (tests/README,
 # "Results"). A new tier joins with `CHECK_PARTS += check-foo` in its *.mk.
-CHECK_PARTS += check-unit check-tools check-userland check-boot check-extra check-xen check-xen-domu
+CHECK_PARTS += check-unit check-tools check-userland check-bench check-boot check-extra check-xen check-xen-domu
 check:
 	MAKE="$(MAKE)" tests/run-check $(BUILD)/test-results $(CHECK_PARTS)
 check-tools:
@@ -173,13 +172,7 @@ check-xen-domu: all $(BUILD)/initrd.cpio
 check-xen-domu-full: all $(BUILD)/initrd.cpio
 	tests/xen/domu --full
 
-# Benchmarks print numbers; they assert nothing (tests/bench/syscall).
-bench: all $(INITRD)
-	tests/bench/syscall
-bench-xen: all $(INITRD)
-	tests/bench/syscall --xen
-bench-all: all $(INITRD)
-	tests/bench/syscall --platform all
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD) include/generated

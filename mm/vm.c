@@ -45,8 +45,13 @@ static void vframe_free(pfn_t p)
 	irq_restore(f);
 }
 
+/* A frame below the lowmem limit is in the direct map already: no kmap
+ * slot, no two page-table writes and TLB flushes (hypercalls under Xen
+ * PV) per page zeroed or copied.  kunmap leaves such an address alone. */
 static void *vkmap(pfn_t p)
 {
+	if (p < frames.low_limit)
+		return phys_to_virt((uint64_t)p << PAGE_SHIFT);
 	irqflags_t f = irq_save();
 	void *va = kmap(p);
 	irq_restore(f);
@@ -297,9 +302,13 @@ static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 			va = next;
 			continue;
 		}
+		/* the rest of this page table in one walk: one lookup per 2 MiB */
 		pte_t *pte = pte_lookup(vm, va, 0);
-		pte_t v = *pte;
-		if ((v & PTE_P) && !(v & PTE_SPECIAL)) {
+		uint32_t table_end = (va & ~0x1FFFFFu) + 0x200000u;
+		for (; va < end && va < table_end && va < USER_TOP; va += PAGE_SIZE, pte++) {
+			pte_t v = *pte;
+			if (!(v & PTE_P) || (v & PTE_SPECIAL))
+				continue;
 			if (batch) {
 				platform->mmu.set_pte(pte, 0);
 				cleared++;
@@ -309,7 +318,6 @@ static void zap_range(struct vm_space *vm, uint32_t start, uint32_t end)
 			frame_ref_put((pfn_t)(pte_phys(v) >> PAGE_SHIFT));
 			vm->nr_pages--;
 		}
-		va += PAGE_SIZE;
 		if (!va)
 			break;
 	}

@@ -25,6 +25,7 @@
 
 void sysenter_entry(void);                  /* user_entry.S */
 void sysenter_dispatch(struct trap_frame *tf);
+int __get_user32(uint32_t *dst, uint32_t uaddr);        /* user_entry.S */
 uint32_t uaccess_fixup(uint32_t eip);       /* kernel/uaccess.c */
 
 uint32_t vsyscall_ret_eip = 0xFFFFFFFFu;     /* sysenter's return point in the entry page */
@@ -205,7 +206,7 @@ void sysenter_dispatch(struct trap_frame *tf)
 	}
 	uint32_t arg6;
 	sti();
-	if (copy_from_user(&arg6, tf->user_esp, 4)) {
+	if (tf->user_esp > USER_TOP - 4 || __get_user32(&arg6, tf->user_esp)) {
 		cli();
 		tf->eax = (uint32_t)-EFAULT;
 		return;
