@@ -937,3 +937,45 @@ SYSCALL_DEFINE(158, sched_yield)
 }
 
 /* poll, ppoll, select: kernel/sys_poll.c */
+
+/* ---- prctl ---- */
+
+#define __NR_prctl 172
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* The thread name ("comm", 16 bytes with the NUL) that /proc/<pid>/stat,
+ * status and ps show; other options are not provided (-EINVAL, as Linux
+ * answers an option it does not know). */
+SYSCALL_DEFINE(__NR_prctl, prctl)
+{
+	CUR();
+	if (!p)
+		return -EINVAL;
+	char name[sizeof(p->name)];
+	switch (A(0)) {
+	case PR_SET_NAME: {
+		/* Byte by byte: a longer name is cut at 15 bytes, as on Linux,
+		 * and the bytes after the cut need not be readable. */
+		memset(name, 0, sizeof(name));
+		for (size_t i = 0; i + 1 < sizeof(name); i++) {
+			if (copy_from_user(&name[i], A(1) + i, 1))
+				return -EFAULT;
+			if (!name[i])
+				break;
+		}
+		irqflags_t f = irq_save();
+		memcpy(p->name, name, sizeof(name));
+		irq_restore(f);
+		return 0;
+	}
+	case PR_GET_NAME: {
+		irqflags_t f = irq_save();
+		memcpy(name, p->name, sizeof(name));
+		irq_restore(f);
+		name[sizeof(name) - 1] = '\0';
+		return copy_to_user(A(1), name, sizeof(name)) ? -EFAULT : 0;
+	}
+	}
+	return -EINVAL;
+}
