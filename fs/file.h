@@ -31,6 +31,8 @@ struct file {
 /* devices.c: sets f->ops for a character device number, or -ENXIO. */
 #define MKDEV(ma, mi) (((uint32_t)(ma) << 20) | (mi))
 int dev_open(struct file *f, uint32_t rdev);
+/* drivers/block/blk_file.c: a block device node, or -ENXIO / -EROFS. */
+int blk_file_open(struct file *f, uint32_t rdev);
 /* pipe.c */
 int pipe_create(struct file *rd, struct file *wr);
 /* procfs.c: 1 when path (relative to cwd) normalizes to /proc or below,

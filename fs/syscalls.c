@@ -119,7 +119,8 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 	void *kb = kmalloc(chunk);
 	if (!kb)
 		return -ENOMEM;
-	int regular = file_type(f) == S_IFREG;
+	uint32_t type = file_type(f);
+	int regular = type == S_IFREG || type == S_IFBLK;   /* read on to n bytes */
 	size_t done = 0;
 	long r = 0;
 	while (done < n) {
@@ -756,6 +757,9 @@ SYSCALL_DEFINE(__NR_ioctl, ioctl)
 	case TIOCGPGRP: case FIONREAD: out = 4; break;
 	case TIOCSPGRP: in = 4; break;
 	case TIOCSCTTY: break;
+	case BLKGETSIZE64: out = 8; break;
+	case BLKGETSIZE: case BLKSSZGET: case BLKBSZGET: case BLKROGET: out = 4; break;
+	case BLKFLSBUF: break;
 	default:
 		return -ENOTTY;
 	}

@@ -1,0 +1,18 @@
+/* Shared inside drivers/block/ only. */
+#ifndef DRIVERS_BLK_INTERNAL_H
+#define DRIVERS_BLK_INTERNAL_H
+#include <amphi/blkdev.h>
+
+#define BLK_MAX_DEVS 64
+
+extern struct blkdev *blk_devs[BLK_MAX_DEVS];
+struct blkdev *blk_whole(struct blkdev *d);
+/* The buffer cache and raw device I/O agree: dirty cached blocks in the
+ * range are written before a raw read; cached blocks in a raw-written
+ * range are dropped. */
+int bcache_writeback_range(struct blkdev *whole, uint64_t sector, uint64_t count);
+void bcache_drop_range(struct blkdev *whole, uint64_t sector, uint64_t count);
+void bcache_start_flusher(void);
+struct file;
+struct blkdev *blk_file_dev(struct file *f);    /* the device of a /dev node, or NULL */
+#endif
