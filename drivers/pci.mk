@@ -1,4 +1,5 @@
 # PCI, virtio, AHCI and the block layer (drivers/README).
+obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_disk.o
 obj-y += drivers/pci/pci.o drivers/pci/pci_irq.o drivers/pci/pci_drivers.o \
          drivers/virtio/virtio_pci.o drivers/virtio/virtq.o drivers/virtio/virtio_blk.o \
          drivers/ahci/ahci.o \
