@@ -19,7 +19,8 @@
 #include <amphi/wait.h>
 
 #define BLK_TIMEOUT_NS 30000000000ull
-#define BLK_POLL_AFTER_NS 20000000ull           /* interrupt-driven: poll after 20 ms */
+#define BLK_POLL_AFTER_NS 100000000ull          /* interrupt-driven: poll after 100 ms */
+#define BLK_POLL_HITS 3                         /* polling finds it this often: interrupts are lost */
 #define BLK_POLL_STEP_NS 200000ull              /* polled disks: every 0.2 ms */
 #define BLK_BATCH 16                            /* requests in flight per call */
 #define BOUNCE_PAGES 16
@@ -64,17 +65,21 @@ static int wait_batch(struct blkdev *whole, struct blk_batch *b)
 {
 	uint64_t start = now_ns();
 	for (;;) {
-		uint64_t step = whole->polled ? BLK_POLL_STEP_NS : BLK_POLL_AFTER_NS;
+		int polling = whole->polled >= BLK_POLL_HITS;
+		uint64_t step = polling ? BLK_POLL_STEP_NS : BLK_POLL_AFTER_NS;
 		if (wait_event_until(&b->wq, __atomic_load_n(&b->remaining, __ATOMIC_SEQ_CST) == 0,
-				     now_ns() + step))
+				     now_ns() + step)) {
+			if (!polling)
+				whole->polled = 0;      /* the interrupt came */
 			return 0;
+		}
 		if (whole->ops->poll) {
 			whole->ops->poll(whole);
 			if (__atomic_load_n(&b->remaining, __ATOMIC_SEQ_CST) == 0) {
-				if (!whole->polled)
-					printk("blk: %s: a completion was found by polling: its interrupt "
-					       "does not arrive; polling from now on\n", whole->name);
-				whole->polled = 1;
+				if (!polling && ++whole->polled == BLK_POLL_HITS)
+					printk("blk: %s: completions found by polling %d times in a row: "
+					       "its interrupts do not arrive; polling from now on\n",
+					       whole->name, BLK_POLL_HITS);
 				return 0;
 			}
 		}

@@ -64,7 +64,7 @@ struct blkdev {
 	int partno;                     /* 0 for the disk */
 	uint32_t rdev;                  /* MKDEV(major, minor) of its /dev node */
 	int dead;                       /* the device went away: every request -EIO */
-	int polled;                     /* its interrupts do not arrive: the layer polls */
+	int polled;                     /* the layer's count of completions found by polling */
 };
 
 int blkdev_register(struct blkdev *d);          /* disk: scans partitions, makes /dev nodes */
