@@ -25,7 +25,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-disk iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -142,7 +142,7 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-userland check-boot check-xen
+check: check-unit check-userland check-boot check-disk check-xen
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
 check-boot: all $(PROBES) $(BUILD)/initrd.cpio
@@ -151,6 +151,8 @@ check-boot-kvm: all $(PROBES) $(BUILD)/initrd.cpio
 	tests/boot/matrix --accel kvm
 check-xen: all $(BUILD)/initrd.cpio
 	tests/xen/run-tier
+check-disk: all $(BUILD)/initrd.cpio
+	tests/disk/run
 
 # Benchmarks print numbers; they assert nothing (tests/bench/syscall).
 bench: all $(BUILD)/initrd.cpio
