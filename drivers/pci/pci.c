@@ -1,10 +1,13 @@
 /*
  * PCI enumeration and configuration access.  Configuration space is read
- * through the legacy mechanism #1 (ports 0xCF8/0xCFC), which every PC
- * chipset and QEMU machine decodes; the ACPI MCFG (ECAM) is reported when
- * present but not needed for the 256-byte headers and capabilities used
- * here.  The firmware (SeaBIOS, or a PC BIOS/UEFI) has assigned the BARs
- * and interrupt lines; amphi reads them and does not reassign.
+ * through ECAM (memory-mapped, 4 KiB per function) when the ACPI MCFG
+ * describes it for segment 0, else through the legacy mechanism #1 (ports
+ * 0xCF8/0xCFC, 256 bytes per function), which every PC chipset decodes.
+ * ECAM goes through one uncached window page remapped to the function
+ * being accessed (configuration accesses are rare; 256 buses would not fit
+ * in the kernel's device window).  The firmware (SeaBIOS, or a PC
+ * BIOS/UEFI) has assigned the BARs and interrupt lines; amphi reads them
+ * and does not reassign.
  */
 #include <amphi/pci.h>
 #include <amphi/acpi.h>
@@ -15,6 +18,7 @@
 #include <amphi/paging.h>
 #include <amphi/layout.h>
 #include <amphi/platform.h>
+#include <amphi/kmap.h>
 #include <asm/io.h>
 #include "pci_ids.h"
 
@@ -32,11 +36,41 @@ static uint32_t cfg_addr(uint8_t bus, uint8_t slot, uint8_t fn, unsigned off)
 	       ((uint32_t)fn << 8) | (off & 0xfc);
 }
 
+/* ECAM (from the MCFG): base of segment 0, its bus range; the window. */
+#define ECAM_VA (MMIO_BASE + 0xf000u)
+static uint64_t ecam_base;
+static unsigned ecam_bus_first, ecam_bus_last;
+static uint64_t ecam_mapped = ~0ull;
+
+/* The window over one function's 4 KiB; cfg_lock held. */
+static volatile uint8_t *ecam_fn(uint8_t bus, uint8_t slot, uint8_t fn)
+{
+	uint64_t pa = ecam_base + ((uint64_t)(bus - ecam_bus_first) << 20) + ((uint32_t)slot << 15) +
+		      ((uint32_t)fn << 12);
+	if (pa != ecam_mapped) {
+		if (paging_map(ECAM_VA, pa, PTE_P | PTE_RW | PTE_PCD | PTE_PWT | pte_nx | pte_global))
+			return 0;
+		ecam_mapped = pa;
+	}
+	return (volatile uint8_t *)ECAM_VA;
+}
+
+static int use_ecam(uint8_t bus)
+{
+	return ecam_base && bus >= ecam_bus_first && bus <= ecam_bus_last;
+}
+
 static uint32_t raw_read32(uint8_t bus, uint8_t slot, uint8_t fn, unsigned off)
 {
+	uint32_t v;
 	irqflags_t f = spin_lock_irqsave(&cfg_lock);
-	outl(CONFIG_ADDRESS, cfg_addr(bus, slot, fn, off));
-	uint32_t v = inl(CONFIG_DATA);
+	volatile uint8_t *w = use_ecam(bus) ? ecam_fn(bus, slot, fn) : 0;
+	if (w) {
+		v = *(volatile uint32_t *)(w + (off & 0xffc));
+	} else {
+		outl(CONFIG_ADDRESS, cfg_addr(bus, slot, fn, off));
+		v = inl(CONFIG_DATA);
+	}
 	spin_unlock_irqrestore(&cfg_lock, f);
 	return v;
 }
@@ -44,9 +78,51 @@ static uint32_t raw_read32(uint8_t bus, uint8_t slot, uint8_t fn, unsigned off)
 static void raw_write32(uint8_t bus, uint8_t slot, uint8_t fn, unsigned off, uint32_t v)
 {
 	irqflags_t f = spin_lock_irqsave(&cfg_lock);
-	outl(CONFIG_ADDRESS, cfg_addr(bus, slot, fn, off));
-	outl(CONFIG_DATA, v);
+	volatile uint8_t *w = use_ecam(bus) ? ecam_fn(bus, slot, fn) : 0;
+	if (w) {
+		*(volatile uint32_t *)(w + (off & 0xffc)) = v;
+	} else {
+		outl(CONFIG_ADDRESS, cfg_addr(bus, slot, fn, off));
+		outl(CONFIG_DATA, v);
+	}
 	spin_unlock_irqrestore(&cfg_lock, f);
+}
+
+/* MCFG: 36-byte header, 8 reserved, then 16-byte entries (base, segment,
+ * first bus, last bus).  Only segment 0 is used. */
+static void mcfg_init(void)
+{
+	uint64_t pa = acpi_find_table("MCFG");
+	uint8_t hdr[36], e[16];
+	if (!pa || phys_read(hdr, pa, sizeof(hdr)))
+		return;
+	uint32_t len = hdr[4] | hdr[5] << 8 | hdr[6] << 16 | (uint32_t)hdr[7] << 24;
+	for (uint32_t off = 44; off + 16 <= len && off < 44 + 16 * 16; off += 16) {
+		if (phys_read(e, pa + off, sizeof(e)))
+			return;
+		uint64_t base = 0;
+		for (int i = 7; i >= 0; i--)
+			base = base << 8 | e[i];
+		uint16_t seg = (uint16_t)(e[8] | e[9] << 8);
+		if (seg != 0 || !base || e[11] < e[10])
+			continue;
+		ecam_base = base;
+		ecam_bus_first = e[10];
+		ecam_bus_last = e[11];
+		/* Check it answers like the legacy ports before trusting it. */
+		uint32_t legacy_id;
+		outl(CONFIG_ADDRESS, cfg_addr(ecam_bus_first, 0, 0, 0));
+		legacy_id = inl(CONFIG_DATA);
+		if (raw_read32(ecam_bus_first, 0, 0, 0) != legacy_id) {
+			printk("pci: MCFG ECAM at %#llx disagrees with the legacy ports: not used\n",
+			       (unsigned long long)base);
+			ecam_base = 0;
+			return;
+		}
+		printk("pci: ECAM at %#llx for buses %u-%u (ACPI MCFG)\n", (unsigned long long)base,
+		       ecam_bus_first, ecam_bus_last);
+		return;
+	}
 }
 
 uint32_t pci_read32(const struct pci_dev *d, unsigned off)
@@ -287,8 +363,9 @@ void pci_init(void)
 		printk("pci: no host bridge answers on ports 0xcf8/0xcfc: no PCI\n");
 		return;
 	}
-	if (acpi_find_table("MCFG"))
-		printk("pci: ACPI MCFG present (ECAM); using configuration mechanism #1\n");
+	mcfg_init();
+	if (!ecam_base)
+		printk("pci: configuration mechanism #1 (ports 0xcf8/0xcfc)\n");
 	uint32_t hdr = (raw_read32(0, 0, 0, 0x0c) >> 16) & 0xff;
 	if (hdr & 0x80) {       /* several host bridges: one bus each */
 		for (uint8_t fn = 0; fn < 8; fn++)
