@@ -36,6 +36,7 @@ struct cbuf {
 };
 
 static spinlock_t cache_lock = SPINLOCK_INIT("bcache");
+static struct cbuf *spare;              /* reclaimed headers, reused (never kfree'd in reclaim) */
 static struct cbuf *hash[HASH_SIZE];
 static struct cbuf *lru_head, *lru_tail;
 static unsigned nr_bufs, max_bufs;
@@ -95,6 +96,32 @@ static int evict_one_clean(void)
 	frame_free(c->pfn);
 	kfree(c);
 	return 1;
+}
+
+/* frame_reclaim_hook: memory pressure elsewhere.  Only frees frames (the
+ * caller may hold the heap's lock): the headers go to the spare list. */
+static unsigned bcache_reclaim(unsigned nr)
+{
+	unsigned done = 0;
+	while (done < nr) {
+		irqflags_t f = spin_lock_irqsave(&cache_lock);
+		struct cbuf *c = lru_tail;
+		while (c && (c->b.refcnt || (c->b.flags & B_DIRTY)))
+			c = c->prev;
+		if (c) {
+			lru_unlink(c);
+			hash_remove(c);
+			nr_bufs--;
+			c->hnext = spare;
+			spare = c;
+		}
+		spin_unlock_irqrestore(&cache_lock, f);
+		if (!c)
+			break;
+		frame_free(c->pfn);
+		done++;
+	}
+	return done;
 }
 
 static int write_buf(struct cbuf *c)
@@ -201,7 +228,14 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 			writeback(0, 0, 0);
 			evict_one_clean();
 		}
-		fresh = kzalloc(sizeof(*fresh));
+		irqflags_t fs = spin_lock_irqsave(&cache_lock);
+		if ((fresh = spare) != 0) {
+			spare = fresh->hnext;
+			memset(fresh, 0, sizeof(*fresh));
+		}
+		spin_unlock_irqrestore(&cache_lock, fs);
+		if (!fresh)
+			fresh = kzalloc(sizeof(*fresh));
 		pfn_t pfn = fresh ? frame_alloc(FRAME_LOW) : PFN_NONE;
 		if (pfn == PFN_NONE && fresh) {
 			while (pfn == PFN_NONE && evict_one_clean())
@@ -225,6 +259,12 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 		fresh->b.cache_priv = fresh;
 		mutex_init(&fresh->lock, "buf");
 	}
+}
+
+void bcache_stats(unsigned *nr, unsigned *max)
+{
+	*nr = nr_bufs;
+	*max = max_bufs;
 }
 
 struct buf *bget(struct blkdev *d, uint64_t blockno, uint32_t size, int *err)
@@ -345,6 +385,7 @@ static void flusher(void *arg)
 void bcache_start_flusher(void)
 {
 	static int started;
+	frame_reclaim_hook = bcache_reclaim;
 	if (!started && thread_create("bflush", flusher, 0))
 		started = 1;
 }

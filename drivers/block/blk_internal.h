@@ -13,6 +13,7 @@ struct blkdev *blk_whole(struct blkdev *d);
 int bcache_writeback_range(struct blkdev *whole, uint64_t sector, uint64_t count);
 void bcache_drop_range(struct blkdev *whole, uint64_t sector, uint64_t count);
 void bcache_start_flusher(void);
+void bcache_stats(unsigned *nr, unsigned *max);     /* buffers cached, the bound */
 /* Submits q to its disk (q->dev) unchecked and waits: 0 or -errno. */
 int blk_submit_sync(struct blk_request *q);
 struct file;

@@ -12,6 +12,10 @@
  * ("amphi-bcache %07d\n") through bget/bdirty/bsync and 12288..14335
  * ("amphi-rawblk %07d\n") through blk_rw; a request past the disk's end
  * reaches the device and comes back -EIO; blk_rw refuses it with -EINVAL.
+ *
+ * amphi.test=disk-cache: reads more 4 KiB blocks through the buffer cache
+ * than its bound (LRU reclaim keeps it there), then takes every free frame:
+ * frame_alloc's reclaim hook must get the cache's clean frames back.
  */
 #include <amphi/test.h>
 #include <amphi/blkdev.h>
@@ -139,5 +143,52 @@ DEFINE_TEST(test_disk, "disk", "block layer on a QEMU disk: pattern, partitions,
 	frame_free(pfn);
 	kfree(q);
 	kfree(buf);
+	return TEST_SUCCESS;
+}
+
+DEFINE_TEST(test_disk_cache, "disk-cache", "buffer cache: LRU bound, frames given back under pressure")
+{
+	char name[16] = "vda";
+	cmdline_get(boot_info.cmdline, "amphi.test_disk", name, sizeof(name));
+	struct blkdev *d = blkdev_lookup(name);
+	if (!d)
+		return test_report(TEST_FAILURE, "no disk %s", name);
+	unsigned nr, max;
+	int err;
+	struct buf *b = bread(d, 0, 4096, &err);
+	CHECK(b, "bread: %d", err);
+	brelse(b);
+	bcache_stats(&nr, &max);
+	uint64_t blocks = d->nr_sectors / 8;
+	uint64_t want = (uint64_t)max + max / 2 < blocks ? (uint64_t)max + max / 2 : blocks;
+	for (uint64_t i = 0; i < want; i++) {
+		b = bread(d, i, 4096, &err);
+		CHECK(b, "bread block %llu: %d", (unsigned long long)i, err);
+		if (i >= 256 && i < 512)
+			CHECK(check_sector(b->data, i * 8, ""), "block %llu: wrong bytes", (unsigned long long)i);
+		brelse(b);
+	}
+	bcache_stats(&nr, &max);
+	printk("disk-test: %llu blocks read through the cache; %u cached, bound %u\n",
+	       (unsigned long long)want, nr, max);
+	CHECK(nr <= max, "cache holds %u buffers, over its bound %u", nr, max);
+	CHECK(want < blocks ? nr == max : 1, "cache did not fill to its bound (%u of %u)", nr, max);
+	/* Pressure: take every frame. */
+	pfn_t *taken = kmalloc(65536 * sizeof(pfn_t));
+	CHECK(taken, "no memory");
+	unsigned n = 0;
+	pfn_t p;
+	while (n < 65536 && (p = frame_alloc(FRAME_LOW)) != PFN_NONE)
+		taken[n++] = p;
+	unsigned nr_after;
+	bcache_stats(&nr_after, &max);
+	printk("disk-test: took %u frames; the cache gave back %u of its %u buffers\n", n, nr - nr_after, nr);
+	for (unsigned i = 0; i < n; i++)
+		frame_free(taken[i]);
+	kfree(taken);
+	CHECK(nr_after < nr / 4, "the cache kept %u of %u buffers under memory pressure", nr_after, nr);
+	b = bread(d, 300, 4096, &err);
+	CHECK(b && check_sector(b->data, 2400, ""), "bread after the pressure: %d", err);
+	brelse(b);
 	return TEST_SUCCESS;
 }
