@@ -25,7 +25,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-disk iso bench bench-xen bench-all \
+.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-disk iso bench bench-xen bench-all bench-disk \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -167,6 +167,9 @@ bench-xen: all $(BUILD)/initrd.cpio
 	tests/bench/syscall --xen
 bench-all: all $(BUILD)/initrd.cpio
 	tests/bench/syscall --platform all
+# Raw disk throughput, amphi against Debian's Linux (tests/bench/disk).
+bench-disk: all $(BUILD)/initrd.cpio
+	tests/bench/disk
 
 clean:
 	rm -rf $(BUILD) include/generated

@@ -23,7 +23,8 @@ APPS_crash         := apps/crash.c
 APPS_bench-syscall := apps/bench_syscall.c
 APPS_stack-overflow := apps/stack_overflow.c
 APPS_kentry-jump   := apps/kentry_jump.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump
+APPS_bench-disk    := apps/bench_disk.c
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump bench-disk
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp
