@@ -4,13 +4,16 @@
  * routing tables needed), else INTx through the I/O APIC on the GSI the
  * firmware wrote into the interrupt line register (QEMU's PIIX and ICH9
  * deliver PIRQs on those ISA numbers, level-triggered per the MADT's
- * overrides).  Without a local APIC (Xen) devices are polled.
+ * overrides).  Without a local APIC (Xen), or with pci.noirq on the
+ * command line, the block layer polls the devices.
  */
 #include <amphi/pci.h>
 #include <amphi/printk.h>
 #include <asm/lapic.h>
 #include <asm/ioapic.h>
 #include <asm/traps.h>
+#include <amphi/boot.h>
+#include <amphi/cmdline.h>
 
 #define MSI_ADDR_BASE 0xfee00000u
 #define PCI_VEC_FIRST 0x40              /* 0x30-0x3f left to ISA users */
@@ -74,6 +77,10 @@ static int setup_msi(struct pci_dev *d, uint8_t vec)
 int pci_irq_setup(struct pci_dev *d, void (*fn)(void *arg), void *arg)
 {
 	d->irq_mode = "none";
+	if (cmdline_has(boot_info.cmdline, "pci.noirq")) {
+		printk("pci: %s: interrupts off (pci.noirq): polled\n", d->name);
+		return -1;
+	}
 	if (!lapic_present()) {
 		printk("pci: %s: no local APIC on this platform: polled\n", d->name);
 		return -1;
