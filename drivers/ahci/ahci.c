@@ -80,6 +80,7 @@ struct ahci_port {
 	struct blk_request *pending, **pending_tail;
 	spinlock_t lock;
 	struct pci_dev *pci;
+	int dma32;                      /* the HBA has no 64-bit addressing (CAP.S64A clear) */
 };
 
 struct ahci_hba {
@@ -250,6 +251,12 @@ static int ahci_submit(struct blkdev *d, struct blk_request *r)
 	struct ahci_port *p = d->driver;
 	if (r->nr_segs > d->max_segs)
 		return -EINVAL;
+	if (p->dma32)
+		for (unsigned i = 0; i < r->nr_segs; i++)
+			if (r->segs[i].phys + r->segs[i].len > 0x100000000ull) {
+				printk("ahci: %s: buffer above 4 GiB for a 32-bit controller: EIO\n", d->name);
+				return -EIO;
+			}
 	r->driver_priv = 0;
 	irqflags_t f = spin_lock_irqsave(&p->lock);
 	*p->pending_tail = r;
@@ -297,6 +304,14 @@ static void ata_string(const uint16_t *w, int words, char *out)
 static void port_attach(struct ahci_hba *h, struct pci_dev *d, int no, unsigned nr_slots)
 {
 	volatile uint8_t *regs = h->regs + 0x100 + no * 0x80;
+	if (rd(h->regs, HBA_CAP) & (1u << 27)) {
+		/* Staggered spin-up: power the device on and give it 20 ms to
+		 * establish the link (real controllers; QEMU has the link up). */
+		wr(regs, P_CMD, rd(regs, P_CMD) | (1u << 1) | (1u << 2));    /* SUD, POD */
+		uint64_t until = now_ns() + 20000000ull;
+		while ((rd(regs, P_SSTS) & 0xf) != 3 && now_ns() < until)
+			;
+	}
 	uint32_t ssts = rd(regs, P_SSTS);
 	if ((ssts & 0xf) != 3 || ((ssts >> 8) & 0xf) != 1)
 		return;                 /* nothing attached, or asleep */
@@ -314,6 +329,7 @@ static void port_attach(struct ahci_hba *h, struct pci_dev *d, int no, unsigned 
 	p->no = no;
 	p->pci = d;
 	p->nr_slots = nr_slots;
+	p->dma32 = !(rd(h->regs, HBA_CAP) >> 31);
 	p->pending_tail = &p->pending;
 	spin_lock_init(&p->lock, "ahci-port");
 	if (port_stop(p)) {
