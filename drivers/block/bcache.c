@@ -217,7 +217,7 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 			hash[hash_of(d, blockno)] = fresh;
 			lru_push_front(fresh);
 			nr_bufs++;
-			mutex_lock(&fresh->lock);       /* fresh: nobody else has it yet */
+			mutex_trylock(&fresh->lock);    /* fresh: nobody else has it yet */
 			spin_unlock_irqrestore(&cache_lock, f);
 			return &fresh->b;
 		}
