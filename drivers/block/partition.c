@@ -196,5 +196,12 @@ int part_scan(part_read_fn read, void *ctx, uint64_t nr_sectors, struct part_tab
 		}
 		add(t, i + 1, start, count, type, nr_sectors);
 	}
+	/* Primaries first, then logicals, as numbered. */
+	for (int i = 1; i < t->n; i++)
+		for (int j = i; j > 0 && t->e[j - 1].number > t->e[j].number; j--) {
+			struct part_entry x = t->e[j];
+			t->e[j] = t->e[j - 1];
+			t->e[j - 1] = x;
+		}
 	return 0;
 }
