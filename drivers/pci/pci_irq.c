@@ -5,7 +5,7 @@
  * firmware wrote into the interrupt line register (QEMU's PIIX and ICH9
  * deliver PIRQs on those ISA numbers, level-triggered per the MADT's
  * overrides).  Without a local APIC (Xen), or with pci.noirq on the
- * command line, the block layer polls the devices.
+ * command line, the block layer polls the devices; pci.nomsi forces INTx.
  */
 #include <amphi/pci.h>
 #include <amphi/printk.h>
@@ -95,9 +95,10 @@ int pci_irq_setup(struct pci_dev *d, void (*fn)(void *arg), void *arg)
 	d->irq_arg = arg;
 	vec_owner[vec] = d;
 	trap_set_handler(vec, pci_irq_entry);
-	if (setup_msix(d, vec) == 0) {
+	int msi_ok = !cmdline_has(boot_info.cmdline, "pci.nomsi");     /* tests: force INTx */
+	if (msi_ok && setup_msix(d, vec) == 0) {
 		d->irq_mode = "msix";
-	} else if (setup_msi(d, vec) == 0) {
+	} else if (msi_ok && setup_msi(d, vec) == 0) {
 		d->irq_mode = "msi";
 	} else if (d->irq_pin && d->irq_line && d->irq_line != 0xff && line_vec[d->irq_line]) {
 		/* shared line: join the handlers already on its vector */
