@@ -326,13 +326,16 @@ int bsync(struct blkdev *d)
 	return r;
 }
 
-/* Drops unheld buffers of d (or, with count, of whole's sector range). */
+/* Drops unheld buffers of d (or, with count, of whole's sector range),
+ * up to 64 per pass under the lock. */
 static void drop(struct blkdev *d, int only_clean, uint64_t sector, uint64_t count)
 {
 	for (;;) {
-		struct cbuf *victim = 0;
+		struct cbuf *victims[64];
+		int n = 0;
 		irqflags_t f = spin_lock_irqsave(&cache_lock);
-		for (struct cbuf *c = lru_head; c && !victim; c = c->next) {
+		for (struct cbuf *c = lru_head, *next; c && n < 64; c = next) {
+			next = c->next;
 			if (c->b.refcnt || (only_clean && (c->b.flags & B_DIRTY)))
 				continue;
 			struct blkdev *bd = c->b.dev;
@@ -343,18 +346,18 @@ static void drop(struct blkdev *d, int only_clean, uint64_t sector, uint64_t cou
 				if (s + c->b.size / BLK_SECTOR <= sector || s >= sector + count)
 					continue;
 			}
-			victim = c;
-		}
-		if (victim) {
-			lru_unlink(victim);
-			hash_remove(victim);
+			lru_unlink(c);
+			hash_remove(c);
 			nr_bufs--;
+			victims[n++] = c;
 		}
 		spin_unlock_irqrestore(&cache_lock, f);
-		if (!victim)
+		for (int i = 0; i < n; i++) {
+			frame_free(victims[i]->pfn);
+			kfree(victims[i]);
+		}
+		if (n < 64)
 			return;
-		frame_free(victim->pfn);
-		kfree(victim);
 	}
 }
 
