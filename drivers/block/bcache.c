@@ -37,6 +37,56 @@ struct cbuf {
 
 static spinlock_t cache_lock = SPINLOCK_INIT("bcache");
 static struct cbuf *spare;              /* reclaimed headers, reused (never kfree'd in reclaim) */
+
+/* Which threads hold buffers, and how many: write-back must not sleep on
+ * another thread's buffer while its caller holds one (that thread may be
+ * waiting for it).  cache_lock held. */
+#define HOLDERS 64
+static struct { struct thread *t; unsigned n; } holders[HOLDERS];
+
+static void held_add_locked(int delta)
+{
+	struct thread *me = thread_current();
+	int free_slot = -1;
+	for (int i = 0; i < HOLDERS; i++) {
+		if (holders[i].t == me) {
+			holders[i].n += (unsigned)delta;
+			if (!holders[i].n)
+				holders[i].t = 0;
+			return;
+		}
+		if (!holders[i].t && free_slot < 0)
+			free_slot = i;
+	}
+	if (delta > 0 && free_slot >= 0) {
+		holders[free_slot].t = me;
+		holders[free_slot].n = (unsigned)delta;
+	}
+}
+
+static void held_add(int delta)
+{
+	irqflags_t f = spin_lock_irqsave(&cache_lock);
+	held_add_locked(delta);
+	spin_unlock_irqrestore(&cache_lock, f);
+}
+
+/* 1 when the calling thread holds a buffer (or the table overflowed). */
+static int holds_any(void)
+{
+	struct thread *me = thread_current();
+	int used = 0;
+	irqflags_t f = spin_lock_irqsave(&cache_lock);
+	for (int i = 0; i < HOLDERS; i++) {
+		if (holders[i].t == me) {
+			spin_unlock_irqrestore(&cache_lock, f);
+			return 1;
+		}
+		used += holders[i].t != 0;
+	}
+	spin_unlock_irqrestore(&cache_lock, f);
+	return used == HOLDERS;
+}
 static struct cbuf *hash[HASH_SIZE];
 static struct cbuf *lru_head, *lru_tail;
 static unsigned nr_bufs, max_bufs;
@@ -137,11 +187,18 @@ static int write_buf(struct cbuf *c)
 }
 
 /* Writes dirty buffers matching (dev, sector range); dev NULL: all.
- * Returns the first error.  Takes at most 64 at a time under the lock. */
+ * Returns the first error.  Every buffer dirty when it is called is
+ * written before it returns (or its error reported).  Per pass: up to 64
+ * buffers are taken under the lock; those nobody holds are locked and
+ * written all at once, sorted by disk position; then those held by others
+ * are waited for one at a time, holding no other buffer meanwhile.  A
+ * buffer the caller itself holds is written as it is; when the caller
+ * holds any, buffers held by other threads are left dirty (their holder
+ * may be waiting for one of the caller's: waiting would deadlock). */
 static int writeback(struct blkdev *dev, uint64_t sector, uint64_t count)
 {
 	int err = 0;
-	for (;;) {
+	for (int pass = 0; pass < 4096; pass++) {
 		struct cbuf *batch[64];
 		int n = 0;
 		irqflags_t f = spin_lock_irqsave(&cache_lock);
@@ -162,25 +219,76 @@ static int writeback(struct blkdev *dev, uint64_t sector, uint64_t count)
 		spin_unlock_irqrestore(&cache_lock, f);
 		if (!n)
 			return err;
-		int progress = 0;
+		struct blk_xfer x[64];
+		struct cbuf *locked[64];
+		int k = 0, failed = 0, skipped = 0;
+		uint8_t done[64] = { 0 };
 		for (int i = 0; i < n; i++) {
 			struct cbuf *c = batch[i];
-			mutex_lock(&c->lock);
+			if (mutex_held(&c->lock) || !mutex_trylock(&c->lock))
+				continue;
+			done[i] = 1;
+			if (!(c->b.flags & B_DIRTY)) {
+				mutex_unlock(&c->lock);
+				continue;
+			}
+			int j = k++;
+			uint64_t sec = c->b.blockno * (c->b.size / BLK_SECTOR);
+			while (j > 0 && (locked[j - 1]->b.dev->start_sector + x[j - 1].sector) >
+					c->b.dev->start_sector + sec) {
+				locked[j] = locked[j - 1];
+				x[j] = x[j - 1];
+				j--;
+			}
+			locked[j] = c;
+			x[j] = (struct blk_xfer){ c->b.dev, sec, c->b.data, c->b.size / BLK_SECTOR, 0 };
+		}
+		if (k) {
+			blk_rw_many(BLK_WRITE, x, k);
+			for (int i = 0; i < k; i++) {
+				struct cbuf *c = locked[i];
+				if (x[i].status) {
+					printk("bcache: %s: writing block %llu failed (%d)\n", c->b.dev->name,
+					       (unsigned long long)c->b.blockno, x[i].status);
+					if (!err)
+						err = x[i].status;
+					failed++;
+				} else {
+					c->b.flags &= ~B_DIRTY;
+				}
+				mutex_unlock(&c->lock);
+			}
+		}
+		int may_wait = !holds_any();
+		for (int i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			struct cbuf *c = batch[i];
+			int mine = mutex_held(&c->lock);
+			if (!mine && !may_wait) {
+				skipped++;      /* its holder may wait for ours: left dirty */
+				continue;
+			}
+			if (!mine)
+				mutex_lock(&c->lock);
 			if (c->b.flags & B_DIRTY) {
 				int r = write_buf(c);
 				if (r && !err)
 					err = r;
-				if (!r)
-					progress++;
+				if (r)
+					failed++;
 			}
-			mutex_unlock(&c->lock);
-			f = spin_lock_irqsave(&cache_lock);
-			c->b.refcnt--;
-			spin_unlock_irqrestore(&cache_lock, f);
+			if (!mine)
+				mutex_unlock(&c->lock);
 		}
-		if (!progress)
-			return err;     /* failing writes: the buffers stay dirty */
+		f = spin_lock_irqsave(&cache_lock);
+		for (int i = 0; i < n; i++)
+			batch[i]->b.refcnt--;
+		spin_unlock_irqrestore(&cache_lock, f);
+		if (failed + skipped == n)
+			return err;     /* only failing or skipped ones left: they stay dirty */
 	}
+	return err;
 }
 
 /* Finds or creates the buffer, held and locked. */
@@ -209,6 +317,7 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 				kfree(fresh);
 			}
 			mutex_lock(&c->lock);
+			held_add(1);
 			return &c->b;
 		}
 		if (fresh) {
@@ -218,6 +327,7 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 			lru_push_front(fresh);
 			nr_bufs++;
 			mutex_trylock(&fresh->lock);    /* fresh: nobody else has it yet */
+			held_add_locked(1);
 			spin_unlock_irqrestore(&cache_lock, f);
 			return &fresh->b;
 		}
@@ -309,6 +419,7 @@ void brelse(struct buf *b)
 	mutex_unlock(&c->lock);
 	irqflags_t f = spin_lock_irqsave(&cache_lock);
 	c->b.refcnt--;
+	held_add_locked(-1);
 	spin_unlock_irqrestore(&cache_lock, f);
 }
 

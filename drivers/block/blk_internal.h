@@ -14,6 +14,16 @@ int bcache_writeback_range(struct blkdev *whole, uint64_t sector, uint64_t count
 void bcache_drop_range(struct blkdev *whole, uint64_t sector, uint64_t count);
 void bcache_start_flusher(void);
 void bcache_stats(unsigned *nr, unsigned *max);     /* buffers cached, the bound */
+/* Several independent transfers in flight at once; each buffer 512-aligned
+ * within one page.  Sets each status; returns the first error. */
+struct blk_xfer {
+	struct blkdev *dev;             /* a disk or a partition */
+	uint64_t sector;                /* relative to dev */
+	void *buf;
+	uint32_t nr;                    /* sectors */
+	int status;
+};
+int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n);
 /* Submits q to its disk (q->dev) unchecked and waits: 0 or -errno. */
 int blk_submit_sync(struct blk_request *q);
 struct file;

@@ -257,3 +257,63 @@ int blk_submit_sync(struct blk_request *q)
 	kfree(b);
 	return r;
 }
+
+/* Independent transfers, all in flight at once (the buffer cache's
+ * write-back): each buffer 512-aligned within one page.  Sets x[i].status;
+ * returns the first error. */
+int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
+{
+	struct blk_request *reqs = kmalloc((size_t)n * sizeof(*reqs));
+	struct blk_batch *b = kmalloc(sizeof(*b));
+	if (!reqs || !b) {
+		kfree(reqs);
+		kfree(b);
+		return -ENOMEM;
+	}
+	wait_queue_init(&b->wq, "blk-many");
+	b->status = 0;
+	b->remaining = 0;
+	int first_err = 0;
+	for (int i = 0; i < n; i++) {
+		struct blk_request *q = &reqs[i];
+		memset(q, 0, offsetof(struct blk_request, segs));
+		x[i].status = check(x[i].dev, op, x[i].sector, x[i].nr);
+		uintptr_t va = (uintptr_t)x[i].buf;
+		uint32_t len = x[i].nr * BLK_SECTOR;
+		if (!x[i].status && ((va & (BLK_SECTOR - 1)) || (va & (PAGE_SIZE - 1)) + len > PAGE_SIZE))
+			x[i].status = -EINVAL;
+		if (x[i].status)
+			continue;
+		q->dev = blk_whole(x[i].dev);
+		q->op = op;
+		q->sector = x[i].sector + x[i].dev->start_sector;
+		q->nr_segs = 1;
+		q->segs[0] = (struct blk_seg){ kva_to_phys(x[i].buf), len };
+		q->done = batch_done;
+		q->priv = b;
+		b->remaining++;
+	}
+	/* Submit everything, then wait once (per disk: each may time out). */
+	for (int i = 0; i < n; i++) {
+		if (x[i].status)
+			continue;
+		struct blk_request *q = &reqs[i];
+		int s = q->dev->ops->submit(q->dev, q);
+		if (s) {
+			q->status = s;
+			batch_done(q);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (!x[i].status && wait_batch(reqs[i].dev, b))
+			return -EIO;            /* reqs and b stay with the dead driver */
+	for (int i = 0; i < n; i++) {
+		if (!x[i].status)
+			x[i].status = reqs[i].status;
+		if (x[i].status && !first_err)
+			first_err = x[i].status;
+	}
+	kfree(reqs);
+	kfree(b);
+	return first_err;
+}

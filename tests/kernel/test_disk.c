@@ -197,8 +197,9 @@ DEFINE_TEST(test_disk_cache, "disk-cache", "buffer cache: LRU bound, frames give
 
 /* amphi.test=disk-stress: four threads increment counters kept in 16
  * blocks through bread/bdirty/brelse, in a random order and against the
- * flusher; every increment must survive (the buffer lock excludes), and
- * after bsync and binvalidate the disk must hold the same totals. */
+ * flusher and each other's bsync (some called while holding a buffer);
+ * every increment must survive (the buffer lock excludes), and after bsync
+ * and binvalidate the disk must hold the same totals. */
 #define STRESS_THREADS 4
 #define STRESS_ROUNDS 300
 #define STRESS_BLOCKS 16
@@ -225,7 +226,11 @@ static void stress_thread(void *arg)
 			thread_yield();         /* let another thread try the same block */
 		*counter = v + 1;
 		bdirty(b);
+		if (i % 64 == 63 && bsync(stress_dev))      /* holding a buffer: written as it is */
+			stress_errors++;
 		brelse(b);
+		if (i % 50 == 49 && bsync(stress_dev))      /* against the others' held buffers */
+			stress_errors++;
 	}
 	__atomic_sub_fetch(&stress_left, 1, __ATOMIC_SEQ_CST);
 	wake_all(&stress_wq);
