@@ -3,7 +3,8 @@
 #                   build/amphi.img (BIOS disk image)
 #   make run        boot in QEMU, serial console on this terminal
 #   make debug      same, halted, with a gdb stub (prints the gdb command)
-#   make check      unit tests + boot-test matrix (+ Xen tier if it can run)
+#   make check      unit, tools, userland, boot-matrix and Xen tiers; ends with
+#                   "N passed, N failed, N skipped" and the skips (tests/README)
 #   make iso        GRUB rescue ISO booting the Multiboot kernel
 #   make bench      system-call cost in ring 3 and ring 0 (kmode), under TCG
 #   make bench-xen  the same on Xen PVH (ring 0) and Xen PV (ring 1); bench-all: every platform
@@ -25,7 +26,7 @@ DEPS_STAMP := $(BUILD)/.deps-ok
 # V=1 shows full commands
 Q := $(if $(V),,@)
 
-.PHONY: all run debug check check-unit check-boot check-boot-kvm check-xen check-disk iso bench bench-xen bench-all bench-disk \
+.PHONY: all run debug check check-unit check-tools check-boot check-boot-kvm check-xen check-extra iso bench bench-xen bench-all \
         defconfig menuconfig clean deps
 all: $(BUILD)/amphi.elf $(BUILD)/amphi-mb.elf $(BUILD)/amphi.img
 
@@ -74,7 +75,7 @@ obj-$(CONFIG_KERNEL_TESTS) += tests/kernel/test_memmap.o tests/kernel/test_frame
          tests/kernel/test_vfs.o
 
 # Subsystems may list their objects in a fragment beside their sources.
--include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk))
+-include $(sort $(wildcard arch/x86/*.mk kernel/*.mk pv/*.mk drivers/*.mk fs/*.mk kmode/*.mk))
 
 OBJS := $(addprefix $(BUILD)/,$(obj-y))
 MB_OBJS := $(OBJS) $(BUILD)/boot/multiboot_header.o
@@ -129,16 +130,18 @@ include apps/apps.mk
 # ---- running ----
 QEMU_COMMON := -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 -m $(MEM)
 # The initrd (apps/, busybox) is module 0: amphi starts /init from it, a shell.
-QEMU_BOOT = -kernel $(BUILD)/amphi.elf -initrd $(BUILD)/initrd.cpio $(if $(CMDLINE),-append "$(CMDLINE)")
+# EXTRA=DIR adds DIR's tree to it (apps/apps.mk).
+# CMDLINE reaches QEMU as typed (single-quoted; make does not expand its $ either).
+QEMU_BOOT = -kernel $(BUILD)/amphi.elf -initrd $(INITRD) $(if $(CMDLINE),-append '$(subst ','\'',$(value CMDLINE))')
 # DISK=img gives amphi a disk: virtio-blk (/dev/vda), or with DISK_BUS=ahci
 # a SATA disk on q35's AHCI controller (/dev/sda).
-DISK_DRIVE := -drive file=$(DISK),if=none,id=disk0,format=raw
+DISK_DRIVE = -drive file=$(DISK),if=none,id=disk0,format=raw
 DISK_DEV_ahci := -machine q35 -device ide-hd,drive=disk0,bus=ide.0
 DISK_DEV_virtio := -device virtio-blk-pci,drive=disk0,disable-legacy=on
 QEMU_DISK = $(if $(DISK),$(DISK_DRIVE) $(DISK_DEV_$(or $(DISK_BUS),virtio)))
-run: all $(BUILD)/initrd.cpio
+run: all $(INITRD)
 	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT) $(QEMU_DISK)
-debug: all $(BUILD)/initrd.cpio
+debug: all $(INITRD)
 	@echo "gdb stub on tcp::1234; attach with:"
 	@echo "  gdb $(BUILD)/amphi.elf -ex 'target remote :1234'"
 	$(QEMU_DEBUG) $(QEMU_COMMON) -s -S $(QEMU_BOOT)
@@ -148,28 +151,33 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 	tools/mkiso $< $@
 
 # ---- tests ----
-check: check-unit check-userland check-boot check-disk check-xen
+# Every part runs, even after a failure; tests/summary then prints
+# "N passed, N failed, N skipped" and the skipped cells (tests/README,
+# "Results"). A new tier joins with `CHECK_PARTS += check-foo` in its *.mk.
+CHECK_PARTS += check-unit check-tools check-userland check-boot check-extra check-xen
+check:
+	MAKE="$(MAKE)" tests/run-check $(BUILD)/test-results $(CHECK_PARTS)
+check-tools:
+	tests/tools/run
 check-unit: $(DEPS_STAMP)
 	$(MAKE) --no-print-directory -C tests/unit BUILD=$(abspath $(BUILD))/unit
-check-boot: all $(PROBES) $(BUILD)/initrd.cpio
+check-boot: all $(PROBES) $(INITRD)
 	tests/boot/matrix
-check-boot-kvm: all $(PROBES) $(BUILD)/initrd.cpio
+check-boot-kvm: all $(PROBES) $(INITRD)
 	tests/boot/matrix --accel kvm
-check-xen: all $(BUILD)/initrd.cpio
+check-xen: all $(INITRD)
 	tests/xen/run-tier
-check-disk: all $(BUILD)/initrd.cpio
-	tests/disk/run
+# make run EXTRA=DIR with a freshly built program (tests/boot/extra)
+check-extra: all $(BUILD)/initrd.cpio
+	tests/boot/extra
 
 # Benchmarks print numbers; they assert nothing (tests/bench/syscall).
-bench: all $(BUILD)/initrd.cpio
+bench: all $(INITRD)
 	tests/bench/syscall
-bench-xen: all $(BUILD)/initrd.cpio
+bench-xen: all $(INITRD)
 	tests/bench/syscall --xen
-bench-all: all $(BUILD)/initrd.cpio
+bench-all: all $(INITRD)
 	tests/bench/syscall --platform all
-# Raw disk throughput, amphi against Debian's Linux (tests/bench/disk).
-bench-disk: all $(BUILD)/initrd.cpio
-	tests/bench/disk
 
 clean:
 	rm -rf $(BUILD) include/generated

@@ -23,8 +23,9 @@ APPS_crash         := apps/crash.c
 APPS_bench-syscall := apps/bench_syscall.c
 APPS_stack-overflow := apps/stack_overflow.c
 APPS_kentry-jump   := apps/kentry_jump.c
+APPS_sys-test      := apps/sys_test.c
 APPS_bench-disk    := apps/bench_disk.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump bench-disk
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test bench-disk
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp
@@ -67,3 +68,39 @@ check-userland: $(BUILD)/initrd.cpio
 	tests/userland/check-apps $(BUILD)
 
 -include $(wildcard $(APPS_OUT)/*.d)
+
+# ---- EXTRA=DIR: the user's own files in the initrd ----
+# `make run EXTRA=DIR` (and the check and bench targets) boot
+# $(BUILD)/initrd-extra.cpio: the initrd above with DIR's tree on top
+# (tools/mkinitrd --extra: DIR/trusted/x becomes /trusted/x, a kernel-mode
+# application; a file the base also has is replaced by the user's, with a
+# note).  DIR is relative to this directory, or absolute.  The initrd is
+# rebuilt when anything in DIR changes (a listing of DIR, rewritten only
+# when it differs); $(BUILD)/initrd.cpio itself stays as it is.  The test
+# runners get the image through AMPHI_INITRD (tests/boot/qemu_run.py).
+ifneq ($(strip $(EXTRA)),)
+EXTRA_DIR := $(abspath $(EXTRA))
+ifneq ($(words $(EXTRA_DIR)),1)
+$(error EXTRA=$(EXTRA): a directory name with spaces is not supported)
+endif
+ifeq ($(wildcard $(EXTRA_DIR)/.),)
+$(error EXTRA=$(EXTRA): no such directory ($(EXTRA_DIR)))
+endif
+# EXTRA_INITRD: where it goes (tests/boot/extra puts its own elsewhere).
+EXTRA_INITRD ?= $(BUILD)/initrd-extra.cpio
+INITRD := $(EXTRA_INITRD)
+EXTRA_LIST := $(EXTRA_INITRD:.cpio=.list)
+$(shell mkdir -p $(dir $(EXTRA_LIST)) && { echo '$(EXTRA_DIR)'; (cd '$(EXTRA_DIR)' && find . -printf '%P %y %m %s %T@ %l\n' | \
+          LC_ALL=C sort); } > $(EXTRA_LIST).new && \
+        { cmp -s $(EXTRA_LIST).new $(EXTRA_LIST) && rm -f $(EXTRA_LIST).new || mv $(EXTRA_LIST).new $(EXTRA_LIST); })
+$(INITRD): $(APPS_BINS) $(BUILD)/bad/EXPECT tools/mkinitrd apps/apps.mk $(EXTRA_LIST) \
+		$(wildcard /var/lib/dpkg/info/busybox-static.list /var/lib/dpkg/info/busybox-static:i386.list)
+	@echo "  INITRD  $@ (with EXTRA=$(EXTRA))"
+	$(Q)tools/mkinitrd --apps $(APPS_OUT) --bad $(BUILD)/bad --work $(EXTRA_INITRD:.cpio=-root) \
+		--extra $(EXTRA_DIR) -o $@
+export AMPHI_INITRD := $(abspath $(INITRD))
+else
+INITRD := $(BUILD)/initrd.cpio
+endif
+.PHONY: initrd
+initrd: $(INITRD)

@@ -4,7 +4,9 @@
  * per process, zombies included; each holds status, stat and cmdline in
  * Linux's formats (fs/procfs_fmt.c), so that `ps` and `cat /proc/<pid>/status`
  * work, and status adds amphi's "Kmode:" and "Ring:" lines (the ring a
- * process runs in: kmode/README).
+ * process runs in: kmode/README).  /proc itself also holds the system
+ * files (meminfo, mounts, uptime, loadavg, cpuinfo, version, stat, and
+ * kmsg, the kernel log: fs/procfs_sys.c).
  *
  * kernel/vfs.c hands every path that normalizes to /proc or below here
  * (procfs_match) before it looks at ramfs; a ramfs symlink that points into
@@ -47,6 +49,7 @@ int procfs_match(const char *cwd, const char *path, int follow, struct procfs_en
 static uint32_t ino_of(const struct procfs_ent *e)
 {
 	return e->kind == PROCFS_ROOT ? 1 : e->kind == PROCFS_SELF ? 2
+	     : e->kind >= PROCFS_MEMINFO ? 16u + (uint32_t)e->kind
 	     : 0x1000u + ((uint32_t)e->pid << 3) + (uint32_t)e->kind;
 }
 
@@ -56,7 +59,7 @@ static uint32_t mode_of(enum procfs_kind k)
 		return S_IFDIR | 0555;
 	if (k == PROCFS_SELF)
 		return S_IFLNK | 0777;
-	return S_IFREG | 0444;
+	return S_IFREG | (k == PROCFS_KMSG ? 0400 : 0444);
 }
 
 int procfs_stat(const struct procfs_ent *e, struct kstat64 *st)
@@ -151,8 +154,33 @@ static const struct file_ops snap_ops = {
 	.release = ent_release, .stat = ent_stat,
 };
 
+static int snap_make(struct file *f, const struct procfs_ent *e, const char *text, size_t len)
+{
+	struct snap *s = kmalloc(sizeof(*s) + len);
+	if (!s)
+		return -ENOMEM;
+	s->ent = *e;
+	s->len = len;
+	memcpy(s->data, text, len);
+	f->priv = s;
+	f->ops = &snap_ops;
+	return 0;
+}
+
 static int snap_open(struct file *f, const struct procfs_ent *e)
 {
+	if (e->kind == PROCFS_KMSG)
+		return procfs_kmsg_open(f, e);
+	if (e->kind >= PROCFS_MEMINFO) {
+		char *text;
+		size_t len;
+		int r = procfs_sys_text(e->kind, &text, &len);
+		if (r)
+			return r;
+		r = snap_make(f, e, text, len);
+		kfree(text);
+		return r;
+	}
 	struct proc_info *pi = kmalloc(sizeof(*pi));
 	char *buf = kmalloc(PROCFS_BUF);
 	struct snap *s = 0;
@@ -182,9 +210,11 @@ static int snap_open(struct file *f, const struct procfs_ent *e)
 
 /* ---- directories ---- */
 
-/* Positions: 0 ".", 1 "..", then in /proc 2 "self" and pid P at P + 3 (a
- * position survives processes coming and going); in /proc/<pid> the files
- * from 2. */
+/* Positions: 0 ".", 1 "..", then in /proc the system files from 2, "self"
+ * at SELF_POS and pid P at P + SELF_POS + 1 (a position survives processes
+ * coming and going); in /proc/<pid> the files from 2. */
+#define NR_SYS_FILES (PROCFS_KMSG - PROCFS_MEMINFO + 1)
+#define SELF_POS (2 + NR_SYS_FILES)
 static int dir_readdir(struct file *f, ramfs_fill_fn fill, void *ctx)
 {
 	const struct procfs_ent *e = f->priv;
@@ -199,18 +229,22 @@ static int dir_readdir(struct file *f, ramfs_fill_fn fill, void *ctx)
 			c = *e;
 		} else if (pos == 1) {
 			nm = "..";
-		} else if (e->kind == PROCFS_ROOT && pos == 2) {
+		} else if (e->kind == PROCFS_ROOT && pos < SELF_POS) {
+			nm = procfs_sys_files[pos - 2].name;
+			c.kind = procfs_sys_files[pos - 2].kind;
+		} else if (e->kind == PROCFS_ROOT && pos == SELF_POS) {
 			nm = "self";
 			c.kind = PROCFS_SELF;
 		} else if (e->kind == PROCFS_ROOT) {
-			int pid = pos - 3 > 0x7fffffff ? -1 : proc_next_pid((int)(pos - 3));
+			int64_t min = pos - (SELF_POS + 1);
+			int pid = min > 0x7fffffff ? -1 : proc_next_pid((int)min);
 			if (pid < 0)
 				return 0;
 			snprintf(name, sizeof(name), "%d", pid);
 			nm = name;
 			c.kind = PROCFS_PID_DIR;
 			c.pid = pid;
-			next = (int64_t)pid + 4;
+			next = (int64_t)pid + SELF_POS + 2;
 		} else {
 			if (!pid_exists(e->pid))
 				return -ENOENT;

@@ -63,6 +63,11 @@ int procfs_parse(const char *rest, int self_pid, int follow, struct procfs_ent *
 			return -ENOENT;     /* a kernel thread has no /proc/self */
 		pid = self_pid;
 	} else if ((pid = procfs_parse_pid(c, len)) < 0) {
+		for (const struct procfs_sys_file *f = procfs_sys_files; f->name; f++)
+			if (is_name(c, len, f->name)) {
+				out->kind = f->kind;
+				return component(&p, &c) ? -ENOTDIR : 0;
+			}
 		return -ENOENT;
 	}
 	out->pid = pid;

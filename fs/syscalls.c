@@ -790,3 +790,180 @@ SYSCALL_DEFINE(__NR_ioctl, ioctl)
 		return -EFAULT;
 	return 0;
 }
+
+/* ---- statx, statfs, sendfile ---- */
+
+#define __NR_sendfile64 239
+#define __NR_statfs64 268
+#define __NR_fstatfs64 269
+#define STATX_BASIC_STATS 0x7ffu
+#define STATX__RESERVED 0x80000000u
+#define AT_STATX_FORCE_SYNC 0x2000u
+#define AT_STATX_DONT_SYNC 0x4000u
+
+struct statx_ts {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t reserved;
+};
+struct statx {                          /* include/uapi/linux/stat.h: 256 bytes */
+	uint32_t mask, blksize;
+	uint64_t attributes;
+	uint32_t nlink, uid, gid;
+	uint16_t mode, spare0;
+	uint64_t ino, size, blocks, attributes_mask;
+	struct statx_ts atime, btime, ctime, mtime;
+	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+	uint64_t spare[14];
+};
+_Static_assert(sizeof(struct statx) == 256, "struct statx is 256 bytes");
+
+/* A dev_t as glibc encodes it (major 12 bits, minor 20, split). */
+static uint32_t dev_major(uint64_t d) { return (uint32_t)(((d >> 8) & 0xfff) | ((d >> 32) & ~0xfffull)); }
+static uint32_t dev_minor(uint64_t d) { return (uint32_t)((d & 0xff) | ((d >> 12) & ~0xffull)); }
+
+static void statx_from_kstat(struct statx *x, const struct kstat64 *st)
+{
+	memset(x, 0, sizeof(*x));
+	x->mask = STATX_BASIC_STATS;    /* no birth time */
+	x->blksize = st->st_blksize;
+	x->nlink = st->st_nlink;
+	x->uid = st->st_uid;
+	x->gid = st->st_gid;
+	x->mode = (uint16_t)st->st_mode;
+	x->ino = st->st_ino;
+	x->size = (uint64_t)st->st_size;
+	x->blocks = st->st_blocks;
+	x->atime.tv_sec = st->st_atime;
+	x->atime.tv_nsec = st->st_atime_nsec;
+	x->mtime.tv_sec = st->st_mtime;
+	x->mtime.tv_nsec = st->st_mtime_nsec;
+	x->ctime.tv_sec = st->st_ctime;
+	x->ctime.tv_nsec = st->st_ctime_nsec;
+	x->rdev_major = dev_major(st->st_rdev);
+	x->rdev_minor = dev_minor(st->st_rdev);
+	x->dev_major = dev_major(st->st_dev);
+	x->dev_minor = dev_minor(st->st_dev);
+}
+
+/* statx(dirfd, path, flags, mask, buf): the stat64 fields in statx's layout. */
+SYSCALL_DEFINE(__NR_statx, statx)
+{
+	int dirfd = (int)a->arg[0];
+	uint32_t flags = a->arg[2];
+	if ((a->arg[3] & STATX__RESERVED) ||
+	    (flags & (AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC)) == (AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC) ||
+	    (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 | AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC)))
+		return -EINVAL;
+	struct upath *u;
+	int r = get_upath(a->arg[1], dirfd, !!(flags & AT_EMPTY_PATH), &u);
+	if (r)
+		return r;
+	struct kstat64 st;
+	if (!u->path[0]) {
+		struct file *f = dirfd == AT_FDCWD ? 0 : getf(dirfd);
+		if (dirfd == AT_FDCWD)
+			r = vfs_stat(u->base, ".", &st, 1);
+		else
+			r = f ? file_stat(f, &st) : -EBADF;
+	} else {
+		r = vfs_stat(u->base, u->path, &st, !(flags & AT_SYMLINK_NOFOLLOW));
+	}
+	kfree(u);
+	if (r)
+		return r;
+	struct statx x;
+	statx_from_kstat(&x, &st);
+	return copy_to_user(a->arg[4], &x, sizeof(x)) ? -EFAULT : 0;
+}
+
+static long put_statfs(uint32_t ubuf, int r, const struct kstatfs64 *sf)
+{
+	if (r)
+		return r;
+	return copy_to_user(ubuf, sf, sizeof(*sf)) ? -EFAULT : 0;
+}
+
+/* statfs64(path, size, buf): size must be the i386 struct's (84). */
+SYSCALL_DEFINE(__NR_statfs64, statfs64)
+{
+	if (a->arg[1] != sizeof(struct kstatfs64))
+		return -EINVAL;
+	struct upath *u;
+	int r = get_upath(a->arg[0], AT_FDCWD, 0, &u);
+	if (r)
+		return r;
+	struct kstatfs64 sf;
+	r = vfs_statfs(u->base, u->path, &sf);
+	kfree(u);
+	return put_statfs(a->arg[2], r, &sf);
+}
+
+SYSCALL_DEFINE(__NR_fstatfs64, fstatfs64)
+{
+	if (a->arg[1] != sizeof(struct kstatfs64))
+		return -EINVAL;
+	struct file *f = getf((int)a->arg[0]);
+	if (!f)
+		return -EBADF;
+	struct kstatfs64 sf;
+	return put_statfs(a->arg[2], file_statfs(f, &sf), &sf);
+}
+
+/* sendfile64(out_fd, in_fd, loff_t *offset, count): copies through a kernel
+ * buffer.  With an offset the input is read from there and its file
+ * position is left as it was (set and restored around the copy: a file
+ * description shared with another process may see the moved position
+ * meanwhile). */
+SYSCALL_DEFINE(__NR_sendfile64, sendfile64)
+{
+	struct file *out = getf((int)a->arg[0]), *in = getf((int)a->arg[1]);
+	uint32_t uoff = a->arg[2];
+	size_t n = a->arg[3] > VFS_RW_MAX ? VFS_RW_MAX : a->arg[3];
+	if (!out || !in)
+		return -EBADF;
+	if ((file_get_flags(in) & O_ACCMODE) == O_WRONLY || (file_get_flags(out) & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (file_get_flags(out) & O_APPEND)
+		return -EINVAL;                 /* as Linux */
+	int64_t off = 0, saved = 0;
+	if (uoff) {
+		if (copy_from_user(&off, uoff, sizeof(off)))
+			return -EFAULT;
+		if (off < 0)
+			return -EINVAL;
+		if ((saved = file_lseek(in, 0, SEEK_CUR)) < 0 || file_lseek(in, off, SEEK_SET) < 0)
+			return -ESPIPE;
+	}
+	size_t chunk = n < BOUNCE ? n : BOUNCE, done = 0;
+	void *kb = kmalloc(chunk ? chunk : 1);
+	long r = kb ? 0 : -ENOMEM;
+	while (kb && done < n) {
+		size_t want = n - done < chunk ? n - done : chunk;
+		ssize32_t k = file_read(in, kb, want);
+		if (k <= 0) {
+			r = k;
+			break;
+		}
+		ssize32_t w = file_write(out, kb, (size_t)k);
+		if (w < 0) {
+			r = w;
+			break;
+		}
+		done += (size_t)w;
+		if (w < k) {                    /* the rest goes back to be read again */
+			file_lseek(in, (int64_t)w - k, SEEK_CUR);
+			break;
+		}
+		if ((size_t)k < want)
+			break;
+	}
+	kfree(kb);
+	if (uoff) {
+		off += (int64_t)done;
+		file_lseek(in, saved, SEEK_SET);
+		if (copy_to_user(uoff, &off, sizeof(off)))
+			return -EFAULT;
+	}
+	return done ? (long)done : r;
+}

@@ -20,7 +20,6 @@
 #include <amphi/printk.h>
 #include <amphi/errno.h>
 #include <amphi/kmode.h>
-#include <amphi/elf_note.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
@@ -99,28 +98,6 @@ static uint32_t prot_of(uint32_t pf)
 
 /* Random bytes for AT_RANDOM (sys_proc.c's generator). */
 void prng_fill(void *buf, size_t n);
-
-/* ---- trust (kmode/README): a program under /trusted/, or one that
- *      carries the note { "amphi", type AMPHI_NOTE_KMODE } ---- */
-
-static int trusted_path(struct process *p, const char *path)
-{
-	char abs[PATH_MAX_AMPHI];
-	if (path_normalize(p->cwd, path, abs, sizeof(abs)) != 0)
-		return 0;
-	return !strncmp(abs, "/trusted/", 9);
-}
-
-/* Reads at most the segment's first 256 bytes (a stack buffer): a note
- * beyond that limit, or cut by it, does not count. */
-static int has_kmode_note(struct file *f, const struct elf32_phdr *q)
-{
-	uint8_t buf[256];
-	uint32_t n = q->p_filesz < sizeof(buf) ? q->p_filesz : sizeof(buf);
-	if (vfs_pread(f, buf, n, q->p_offset) != (ssize32_t)n)
-		return 0;
-	return elf_note_find(buf, n, AMPHI_NOTE_NAME, AMPHI_NOTE_KMODE);
-}
 
 static int build_stack(struct vm_space *vm, struct exec_args *ea, uint32_t base,
 		       const struct elf32_ehdr *eh, uint32_t phdr_va, uint32_t *spp, int kmode)
@@ -276,12 +253,13 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 
 	/* Segments: bounds, order, overlap. */
 	uint32_t lo = 0xFFFFFFFFu, hi = 0, nload = 0, phdr_vaddr = 0, prev_end = 0;
-	int have_phdr = 0, trusted = trusted_path(p, path), noted = 0;
+	/* Trust (kmode/trust.c): a path under /trusted/, or the amphi note. */
+	int have_phdr = 0, trusted = kmode_trusted_path(p->cwd, path), noted = 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		struct elf32_phdr *q = &ph[i];
 		if (q->p_type == PT_NOTE && !trusted && !noted &&
 		    (uint64_t)q->p_offset + q->p_filesz <= fsize)
-			noted = has_kmode_note(f, q);
+			noted = kmode_note_in(f, q->p_offset, q->p_filesz);
 		if (q->p_type == PT_INTERP) {
 			r = refuse(path, -ENOEXEC, "dynamically linked (PT_INTERP): only static programs run");
 			goto out;
@@ -399,7 +377,7 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	}
 	vm->brk_start = vm->brk = base + hi;
 	uint32_t sp;
-	int kmode = (trusted || noted) && kmode_enabled;
+	int kmode = kmode_wanted(trusted, noted);
 	if ((r = build_stack(vm, ea, base, &eh, phdr_vaddr + base, &sp, kmode)) != 0)
 		goto out;
 	if (kmode && (r = kmode_exec_prepare(vm)) != 0) {
@@ -433,9 +411,7 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 		alen = ea->used;
 	p->cmdline_len = alen < sizeof(p->cmdline) ? alen : sizeof(p->cmdline);
 	memcpy(p->cmdline, ea->buf, p->cmdline_len);
-	if (trusted || noted)
-		printk("proc: pid %d (%s) ring %d (%s%s)\n", p->pid, p->name, kmode ? kmode_ring : 3,
-		       trusted ? "trusted: /trusted/" : "trusted: amphi note", kmode ? "" : ", kmode=off");
+	kmode_exec_log(p, trusted, noted, kmode);
 	r = 0;
 out:
 	if (vm)

@@ -10,6 +10,7 @@
 #include <amphi/cmdline.h>
 #include <amphi/test.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/panic.h>
 #include <amphi/timer.h>
 #include <amphi/syscall.h>
@@ -32,6 +33,7 @@ void kmain(struct boot_info *bi)
 	/* Under a test, a failure anywhere in bring-up must still end in a
 	 * result line and an exit status, not a silent halt. */
 	test_running = cmdline_has(bi->cmdline, "amphi.test");
+	klog_init(bi->cmdline);   /* loglevel=, quiet */
 	cpu_init();
 	platform_select(bi);      /* may fill in the memory map (Xen PVH v0) */
 	/* lgdt/lidt are privileged under Xen PV: the platform may set up
@@ -65,6 +67,7 @@ void kmain(struct boot_info *bi)
 	platform_late_init();
 	acpi_init(bi->rsdp);
 	time_init();              /* after the heap and ACPI: maps the APICs, reads the MADT */
+	klog_clock_ready();       /* log lines get timestamps */
 	syscall_init();           /* system calls and user mode (kernel/syscall.c, arch/x86/user.c) */
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */

@@ -1,6 +1,7 @@
 /* panic: report and stop.  Under a test the run ends with an ERROR result. */
 #include <amphi/panic.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/test.h>
 #include <amphi/platform.h>
 
@@ -14,13 +15,13 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printk("\nKERNEL PANIC: %s\n", msg);
+	printk(KERN_EMERG "\nKERNEL PANIC: %s\n", msg);
 	if (test_running && !nested++) {
 		char why[220];
 		snprintf(why, sizeof(why), "panic: %s", msg);
 		test_finish(TEST_ERROR, why);
 	}
-	printk("System halted.\n");
+	printk(KERN_EMERG "System halted.\n");
 	if (platform && platform->halt)
 		platform->halt();
 	for (;;)

@@ -13,6 +13,7 @@
 #include <amphi/heap.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/errno.h>
 #include <amphi/uaccess.h>
 #include <amphi/cmdline.h>
@@ -201,6 +202,11 @@ int proc_info_get(int pid, struct proc_info *out)
 	return r;
 }
 
+int proc_last_pid(void)
+{
+	return next_pid - 1;
+}
+
 int proc_next_pid(int min)
 {
 	int best = -1;
@@ -345,7 +351,7 @@ const char *signal_name(int sig)
 
 void proc_kill_fault(struct process *p, int sig, uint32_t eip, uint32_t cr2)
 {
-	printk("proc: pid %d (%s) killed by %s at eip %#x (cr2 %#x)\n", p->pid, p->name,
+	printk(KERN_NOTICE "proc: pid %d (%s) killed by %s at eip %#x (cr2 %#x)\n", p->pid, p->name,
 	       signal_name(sig), eip, cr2);
 	proc_exit(p, sig);
 }
@@ -611,7 +617,7 @@ int proc_open_console(struct process *p)
 	int err = 0;
 	struct file *f = vfs_open("/", "/dev/console", O_RDWR, 0, &err);
 	if (!f) {
-		printk("proc: cannot open /dev/console (error %d)\n", err);
+		printk(KERN_ERR "proc: cannot open /dev/console (error %d)\n", err);
 		return err ? err : -ENOENT;
 	}
 	for (int fd = 0; fd < 3; fd++)
@@ -626,7 +632,7 @@ struct process *proc_launch_init(const char *cmdline, int *errp)
 	struct exec_args ea;
 	int err;
 	if (!user_mode_ready) {
-		printk("proc: no user mode on platform %s: not starting init\n", platform->name);
+		printk(KERN_ERR "proc: no user mode on platform %s: not starting init\n", platform->name);
 		if (errp)
 			*errp = -ENOSYS;
 		return 0;
@@ -654,11 +660,13 @@ struct process *proc_launch_init(const char *cmdline, int *errp)
 	}
 	exec_args_free(&ea);
 	printk("proc: started init: pid %d \"%s\" with %d argument(s)\n", p->pid, path, ea.argc);
+	klog_boot_done();       /* from now on routine messages stay in the log (dmesg) */
+	loadavg_start();
 	return p;
 out_args:
 	exec_args_free(&ea);
 out:
-	printk("proc: cannot start init \"%s\": error %d\n", path, err);
+	printk(KERN_ERR "proc: cannot start init \"%s\": error %d\n", path, err);
 	if (errp)
 		*errp = err;
 	return 0;
@@ -671,8 +679,8 @@ void proc_run_init(const char *cmdline)
 		return;
 	int st = proc_wait_detached(p);
 	if (st & 0x7f)
-		printk("proc: init killed by signal %d (%s); powering off\n", st & 0x7f, signal_name(st & 0x7f));
+		printk(KERN_NOTICE "proc: init killed by signal %d (%s); powering off\n", st & 0x7f, signal_name(st & 0x7f));
 	else
-		printk("proc: init exited with status %d; powering off\n", (st >> 8) & 0xff);
+		printk(KERN_NOTICE "proc: init exited with status %d; powering off\n", (st >> 8) & 0xff);
 	platform->power_off();
 }

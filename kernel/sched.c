@@ -138,6 +138,18 @@ static void slice_update(void)
 
 /* ---- switching ---- */
 
+/* Idle time for /proc/uptime and /proc/stat: from the switch to the idle
+ * thread to the switch away from it.  sched_lock held. */
+static uint64_t idle_since;
+static void account_idle(struct thread *prev, struct thread *next)
+{
+	uint64_t now = now_ns();
+	if (prev == idle && idle_since && now > idle_since)
+		stats.idle_ns += now - idle_since;
+	if (next == idle)
+		idle_since = now;
+}
+
 static void check_stack(struct thread *t, const char *when)
 {
 	if (!thread_stack_ok(t))
@@ -177,6 +189,8 @@ void schedule_locked(int preempt)
 			slice_start = now_ns();      /* a fresh slice for next */
 	}
 	next->state = THREAD_RUNNING;
+	if (next != prev && have_timer)
+		account_idle(prev, next);
 	cur = next;
 	slice_update();
 	if (next == prev)
@@ -384,5 +398,12 @@ void sched_get_stats(struct sched_stats *s)
 	irqflags_t f = spin_lock_irqsave(&sched_lock);
 	*s = stats;
 	s->nr_threads = thread_count();
+	if (cur == idle && idle_since && have_timer) {
+		uint64_t now = now_ns();
+		s->idle_ns += now > idle_since ? now - idle_since : 0;   /* idle right now */
+	}
+	s->nr_runnable = cur != idle;
+	for (struct thread *t = rq_head; t; t = t->rq_next)
+		s->nr_runnable++;
 	spin_unlock_irqrestore(&sched_lock, f);
 }

@@ -13,6 +13,8 @@
 #include <amphi/platform.h>
 #include <amphi/heap.h>
 #include <amphi/frame.h>
+#include <amphi/procfs.h>
+#include <amphi/mm.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
 #include <amphi/errno.h>
@@ -732,12 +734,23 @@ SYSCALL_DEFINE(43, times)
 
 SYSCALL_DEFINE(116, sysinfo)
 {
-	uint32_t v[16];
+	/* struct sysinfo (i386): uptime, loads[3], totalram, freeram,
+	 * sharedram, bufferram, totalswap, freeswap, procs (u16), totalhigh,
+	 * freehigh, mem_unit; the memory counts in pages (mem_unit 4096: more
+	 * than 4 GiB fits), the loads as /proc/loadavg's with 16 bits of
+	 * fraction (SI_LOAD_SHIFT). */
+	uint32_t v[16], load[3];
 	memset(v, 0, sizeof(v));
 	v[0] = (uint32_t)(now_ns() / 1000000000ull);
-	v[4] = frames.nr_free * 4096u;          /* freeram, in mem_unit */
-	v[3] = frames.max_pfn * 4096u;
-	v[13] = 1;                               /* mem_unit */
+	loadavg_get(load);
+	for (int i = 0; i < 3; i++)
+		v[1 + i] = load[i] << (16 - LOAD_FSHIFT);
+	v[4] = mm_summary.frames_total;
+	v[5] = frames.nr_free;
+	struct sched_stats st;
+	sched_get_stats(&st);
+	v[10] = st.nr_threads & 0xffff;          /* procs */
+	v[13] = 4096;                            /* mem_unit */
 	return copy_to_user(A(0), v, 64);
 }
 
@@ -983,4 +996,46 @@ SYSCALL_DEFINE(414, ppoll_time64)
 		t = (int64_t)ns;
 	}
 	return do_poll(A(0), A(1), t);
+}
+
+/* ---- prctl ---- */
+
+#define __NR_prctl 172
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/* The thread name ("comm", 16 bytes with the NUL) that /proc/<pid>/stat,
+ * status and ps show; other options are not provided (-EINVAL, as Linux
+ * answers an option it does not know). */
+SYSCALL_DEFINE(__NR_prctl, prctl)
+{
+	CUR();
+	if (!p)
+		return -EINVAL;
+	char name[sizeof(p->name)];
+	switch (A(0)) {
+	case PR_SET_NAME: {
+		/* Byte by byte: a longer name is cut at 15 bytes, as on Linux,
+		 * and the bytes after the cut need not be readable. */
+		memset(name, 0, sizeof(name));
+		for (size_t i = 0; i + 1 < sizeof(name); i++) {
+			if (copy_from_user(&name[i], A(1) + i, 1))
+				return -EFAULT;
+			if (!name[i])
+				break;
+		}
+		irqflags_t f = irq_save();
+		memcpy(p->name, name, sizeof(name));
+		irq_restore(f);
+		return 0;
+	}
+	case PR_GET_NAME: {
+		irqflags_t f = irq_save();
+		memcpy(name, p->name, sizeof(name));
+		irq_restore(f);
+		name[sizeof(name) - 1] = '\0';
+		return copy_to_user(A(1), name, sizeof(name)) ? -EFAULT : 0;
+	}
+	}
+	return -EINVAL;
 }

@@ -7,6 +7,7 @@
 #include <amphi/syscall.h>
 #include <amphi/proc.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/errno.h>
 
 extern const struct syscall_entry __syscalls_start[], __syscalls_end[];
@@ -52,7 +53,7 @@ long syscall_dispatch(const struct syscall_args *a)
 	}
 	if (first) {
 		struct process *p = proc_current();
-		printk("syscall: unknown system call %u from pid %d (%s): ENOSYS\n", a->nr,
+		printk(KERN_INFO "syscall: unknown system call %u from pid %d (%s): ENOSYS\n", a->nr,
 		       p ? p->pid : 0, p ? p->name : "kernel");
 	}
 	return -ENOSYS;

@@ -21,16 +21,18 @@ enum test_status test_report(enum test_status st, const char *fmt, ...)
 		va_end(ap);
 		reason_status = st;
 	}
-	printk("  %s: %s\n", status_names[st], reason);
+	printk(KERN_NOTICE "  %s: %s\n", status_names[st], reason);
 	return st;
 }
 
 void test_finish(enum test_status st, const char *why)
 {
+	/* The runners read this line: KERN_ALERT reaches the console under
+	 * `quiet` and any loglevel= but 1 (only syslog's CONSOLE_OFF hides it). */
 	if (st == TEST_SUCCESS)
-		printk("Test result: SUCCESS\n");
+		printk(KERN_ALERT "Test result: SUCCESS\n");
 	else
-		printk("Test result: %s %s\n", status_names[st], why && *why ? why : "(no reason given)");
+		printk(KERN_ALERT "Test result: %s %s\n", status_names[st], why && *why ? why : "(no reason given)");
 	if (!platform)       /* failed before a platform was chosen */
 		for (;;)
 			__asm__ volatile("cli; hlt");
@@ -52,9 +54,9 @@ static const struct kernel_test *find(const char *name, size_t len)
 
 static enum test_status run_one(const struct kernel_test *t)
 {
-	printk("Test: %s (%s)\n", t->name, t->desc);
+	printk(KERN_NOTICE "Test: %s (%s)\n", t->name, t->desc);
 	enum test_status st = t->fn();
-	printk("Test %s: %s\n", t->name, status_names[st]);
+	printk(KERN_NOTICE "Test %s: %s\n", t->name, status_names[st]);
 	return st;
 }
 

@@ -1,6 +1,6 @@
 /*
  * elf_note_find (pure; host-tested): the ELF note walk behind the
- * kernel-mode trust decision (kernel/exec.c, has_kmode_note).
+ * kernel-mode trust decision (kmode/trust.c, kmode_note_in).
  */
 #include <amphi/elf_note.h>
 #include <amphi/string.h>

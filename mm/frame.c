@@ -1,6 +1,7 @@
 /* The kernel's frame allocator instance, with messages for every failure. */
 #include <amphi/frame.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 
 struct frame_alloc frames;
 unsigned (*frame_reclaim_hook)(unsigned nr);
@@ -12,7 +13,7 @@ pfn_t frame_alloc(enum frame_zone zone)
 	while (p == PFN_NONE && frame_reclaim_hook && frame_reclaim_hook(16))
 		p = fa_alloc(&frames, zone);
 	if (p == PFN_NONE)
-		printk("frames: out of memory (%s zone; %u frames free, %u of them low)\n",
+		printk(KERN_ERR "frames: out of memory (%s zone; %u frames free, %u of them low)\n",
 		       zone == FRAME_LOW ? "low" : "any", frames.nr_free, frames.nr_free_low);
 	return p;
 }
@@ -20,6 +21,6 @@ pfn_t frame_alloc(enum frame_zone zone)
 void frame_free(pfn_t pfn)
 {
 	if (fa_free(&frames, pfn) != 0)
-		printk("frames: refused to free pfn %#x: %s\n", pfn,
+		printk(KERN_ERR "frames: refused to free pfn %#x: %s\n", pfn,
 		       pfn >= frames.max_pfn ? "out of range" : "already free (double free)");
 }

@@ -5,6 +5,7 @@
 #include <amphi/frame.h>
 #include <amphi/layout.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/string.h>
 #include <amphi/spinlock.h>
 
@@ -48,7 +49,7 @@ void *kmalloc(size_t size)
 	void *p = heap_alloc(&kheap, size);
 	spin_unlock_irqrestore(&kheap_lock, f);
 	if (!p)
-		printk("kmalloc: out of memory for %zu bytes (%s; %zu bytes in use)\n",
+		printk(KERN_ERR "kmalloc: out of memory for %zu bytes (%s; %zu bytes in use)\n",
 		       size, kheap.last_error, kheap.bytes_in_use);
 	return p;
 }
@@ -67,5 +68,13 @@ void kfree(void *p)
 	int rc = heap_free(&kheap, p);
 	spin_unlock_irqrestore(&kheap_lock, f);
 	if (rc != 0)
-		printk("kfree: refused %p: %s\n", p, kheap.last_error);
+		printk(KERN_ERR "kfree: refused %p: %s\n", p, kheap.last_error);
+}
+
+size_t kheap_bytes_in_use(void)
+{
+	irqflags_t f = spin_lock_irqsave(&kheap_lock);
+	size_t n = kheap.bytes_in_use;
+	spin_unlock_irqrestore(&kheap_lock, f);
+	return n;
 }

@@ -4,6 +4,7 @@
 #include <amphi/paging.h>
 #include <amphi/layout.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/string.h>
 
 #define SLOTS 512
@@ -19,7 +20,7 @@ void *kmap(pfn_t pfn)
 		paging_map(va, (uint64_t)pfn << PAGE_SHIFT, PAGE_KERNEL_RW & ~pte_global);
 		return (void *)va;
 	}
-	printk("kmap: all %u slots busy\n", SLOTS);
+	printk(KERN_ERR "kmap: all %u slots busy\n", SLOTS);
 	return 0;
 }
 

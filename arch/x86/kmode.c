@@ -1,12 +1,11 @@
 /*
- * Kernel-mode applications (kmode/README): trusted programs (under
- * /trusted/, or carrying the amphi ELF note) run in the kernel's ring with
- * the kernel's segments, in their own address space: ring 0, or ring 1
- * as a Xen PV guest.  Here: the switch (kmode=off), the direct-call
- * entry's alias page and its C half, the return to such a program, and
- * the two answers to a stack fault the CPU (or Xen) could not push on the
- * program's own stack: the double-fault task in ring 0, pinned stacks
- * over a guard with a watchdog in ring 1.
+ * Kernel-mode applications (kmode/README.md), the CPU side: trusted
+ * programs run in the kernel's ring with the kernel's segments, in their
+ * own address space (ring 0, or ring 1 as a Xen PV guest).  Here: the
+ * direct-call entry's alias page and its C half, the return to such a
+ * program, the double-fault task that catches a ring-0 program's stack
+ * fault, and the NMI task.  The policy (trust, kmode=off, exec
+ * preparation, the ring-1 guard and watchdog) is in kmode/.
  */
 #include <amphi/proc.h>
 #include <amphi/vm.h>
@@ -20,10 +19,6 @@
 #include <amphi/printk.h>
 #include <amphi/panic.h>
 #include <amphi/uaccess.h>
-#include <amphi/cmdline.h>
-#include <amphi/boot.h>
-#include <amphi/platform.h>
-#include <amphi/timer.h>
 #include <asm/traps.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
@@ -37,9 +32,6 @@ void df_task(void);
 void df_resumed(struct trap_frame *tf);
 void nmi_task(void);
 
-int kmode_enabled;
-int kmode_ring;                          /* the kernel's: 0, or 1 under Xen PV */
-static int entry_ok;
 static unsigned df_total;
 extern unsigned tls_generation;             /* user.c */
 static volatile unsigned nmi_total;
@@ -69,93 +61,23 @@ unsigned kmode_nmi_count(uint32_t *last_eip)
 	return nmi_total;
 }
 
-void kmode_init(void)
+int kmode_arch_init(int ring)
 {
-	char opt[8];
 	df_tss.cr3 = nmi_tss.cr3 = (uint32_t)paging_root_phys();
 	kernel_tss.cr3 = read_cr3();
 	trap_set_handler(X86_NM, nm_handler);
-	kmode_enabled = !(cmdline_get(boot_info.cmdline, "kmode", opt, sizeof(opt)) && !strcmp(opt, "off"));
-	kmode_ring = kernel_cs_sel & 3;
 	/* The alias page: one jmp to the direct-call entry at a fixed kernel
 	 * address (supervisor only: ring 3 faults on it). */
-	void (*entry)(void) = kmode_ring ? kmode_syscall_entry_pv : kmode_syscall_entry;
+	void (*entry)(void) = ring ? kmode_syscall_entry_pv : kmode_syscall_entry;
 	pfn_t pfn = frame_alloc(FRAME_LOW);
-	if (pfn != PFN_NONE) {
-		uint8_t *pg = phys_to_virt((uint64_t)pfn << PAGE_SHIFT);
-		memset(pg, 0xcc, PAGE_SIZE);
-		int32_t rel = (int32_t)((uint32_t)entry - (KMODE_ENTRY_ADDR + 5));
-		pg[0] = 0xe9;
-		memcpy(pg + 1, &rel, 4);
-		entry_ok = paging_map(KMODE_ENTRY_ADDR, (uint64_t)pfn << PAGE_SHIFT,
-				      PTE_P | pte_global) == 0;
-	}
-	if (!entry_ok)
-		kmode_enabled = 0;
-	if (kmode_ring && !irq_pv_mask) {
-		printk("kmode: no event channels (shared info not mapped): trusted programs run in ring 3\n");
-		kmode_enabled = 0;
-	}
-	if (!kmode_enabled) {
-		printk("kmode: trusted programs (/trusted/, amphi ELF note) run in ring 3 (kmode=off)\n");
-		return;
-	}
-	if (kmode_ring == 0)
-		printk("kmode: trusted programs (/trusted/, amphi ELF note) run in ring 0; direct-call entry "
-		       "at %#x, double faults to task %#x\n", KMODE_ENTRY_ADDR, SEL_DFTSS);
-	else
-		printk("kmode: trusted programs (/trusted/, amphi ELF note) run in ring %d; direct-call entry "
-		       "at %#x; stacks pinned [%#x, %#x) over a %u MiB guard, checked at every entry "
-		       "and every %u us\n", kmode_ring, KMODE_ENTRY_ADDR, PINNED_STACK_LO, USER_STACK_TOP,
-		       (PINNED_STACK_LO - PINNED_GUARD_LO) >> 20, (unsigned)(WATCHDOG_NS / 1000));
-}
-
-/* ---- ring 1 (Xen PV): no task gate, so a stack fault must never happen
- *      (kmode/README, "Stack starvation") ---- */
-
-static struct timer watchdog;
-
-/* Every WATCHDOG_NS while a kernel-mode program runs: the interrupt
- * itself is the point, since its way back to the program goes through
- * kmode_return_prepare, which checks the stack pointer.  A program that
- * never enters the kernel is thus checked at least that often. */
-static void watchdog_fire(struct timer *t)
-{
-	struct process *p = proc_current();
-	if (p && p->kmode)
-		timer_add(t, now_ns() + WATCHDOG_NS, watchdog_fire);
-}
-
-static void watchdog_arm(void)
-{
-	if (!watchdog.armed)
-		timer_add(&watchdog, now_ns() + WATCHDOG_NS, watchdog_fire);
-}
-
-/* A stack pointer in the guard: the program overflowed its pinned stack
- * (its pushes went to the scratch page).  It is killed before it runs
- * again; nothing it wrote there is its own data. */
-static void guard_check(struct process *p, const struct trap_frame *tf)
-{
-	struct vm_space *vm = p->vm;
-	if (!vm || !vm->guard_lo || tf->user_esp >= vm->stack_low || tf->user_esp < vm->guard_lo)
-		return;
-	sti();
-	printk("kmode: pid %d (%s): stack pointer %#x in the guard below the pinned stack (%#x): "
-	       "stack overflow at eip %#x\n", p->pid, p->name, tf->user_esp, vm->stack_low, tf->eip);
-	proc_kill_fault(p, SIGSEGV, tf->eip, tf->user_esp);
-}
-
-int kmode_exec_prepare(struct vm_space *vm)
-{
-	if (kmode_ring == 0)
-		return 0;                 /* demand-paged stack; the double-fault task catches the rest */
-	return vm_pin_stack(vm, PINNED_STACK_LO, PINNED_GUARD_LO);
-}
-
-uint32_t kmode_sysinfo(void)
-{
-	return KMODE_ENTRY_ADDR;
+	if (pfn == PFN_NONE)
+		return 0;
+	uint8_t *pg = phys_to_virt((uint64_t)pfn << PAGE_SHIFT);
+	memset(pg, 0xcc, PAGE_SIZE);
+	int32_t rel = (int32_t)((uint32_t)entry - (KMODE_ENTRY_ADDR + 5));
+	pg[0] = 0xe9;
+	memcpy(pg + 1, &rel, 4);
+	return paging_map(KMODE_ENTRY_ADDR, (uint64_t)pfn << PAGE_SHIFT, PTE_P | pte_global) == 0;
 }
 
 /* ---- the direct call ---- */
@@ -175,13 +97,13 @@ int kmode_syscall(struct trap_frame *tf)
 	uint32_t eip = tf->eip, esp = tf->user_esp, fl = tf->eflags;
 	uint32_t gs = tf->gs, fs = tf->fs, es = tf->es, ds = tf->ds;
 	if (kmode_ring)
-		guard_check(p, tf);
+		kmode_guard_check(p, tf);
 	syscall_from_frame(p, tf);
 	sched_irq_exit();
 	/* Last, on the way back: the watchdog may have fired while another
 	 * thread ran during the call, and then it is not armed any more. */
 	if (kmode_ring)
-		watchdog_arm();
+		kmode_watchdog_arm();
 	/* Fast path: eflags and the return address are still where the
 	 * entry left them (esp - 8, esp - 4). */
 	if (tf->eip == eip && tf->user_esp == esp && tf->eflags == fl) {
@@ -217,7 +139,7 @@ void kmode_return_prepare(struct trap_frame *tf)
 	uint32_t n = kmode_ring ? sizeof(ring1) : sizeof(ring0);
 	uint32_t sp = tf->user_esp - n;
 	if (kmode_ring)
-		guard_check(p, tf);
+		kmode_guard_check(p, tf);
 	if (copy_to_user(sp, v, n) != 0) {
 		sti();
 		proc_kill_fault(p, SIGSEGV, tf->eip, sp);
@@ -226,7 +148,7 @@ void kmode_return_prepare(struct trap_frame *tf)
 	 * stub, which pushes %eax itself (ring 1). */
 	tf->esp_at_pusha = kmode_ring ? sp + 4 : sp;
 	if (kmode_ring)
-		watchdog_arm();
+		kmode_watchdog_arm();
 }
 
 /* ---- the double-fault task ---- */
@@ -242,8 +164,8 @@ void df_task(void)
 	struct tss *t = &kernel_tss;
 	struct process *p = proc_current();
 	if ((t->cs & 3) || t->esp >= KERNEL_VBASE || !p || !p->kmode || !p->vm) {
-		printk("trap: vector 8 (#DF double fault) in the double-fault task\n");
-		printk("  eip=%08x cs=%04x eflags=%08x esp=%08x cr2=%08x\n", t->eip, t->cs, t->eflags,
+		printk(KERN_EMERG "trap: vector 8 (#DF double fault) in the double-fault task\n");
+		printk(KERN_EMERG "  eip=%08x cs=%04x eflags=%08x esp=%08x cr2=%08x\n", t->eip, t->cs, t->eflags,
 		       t->esp, read_cr2());
 		panic("double fault at eip %08x (esp %08x)", t->eip, t->esp);
 	}
@@ -267,10 +189,6 @@ void df_task(void)
 /* First thing back in the interrupted task. */
 void df_resumed(struct trap_frame *tf)
 {
-	struct process *p = proc_current();
 	__asm__ volatile("clts");                    /* every task switch sets CR0.TS */
-	p->df_count++;
-	if (p->df_count <= 2 || (p->df_count & 511) == 0)
-		printk("kmode: pid %d (%s): double-fault task used (#%u): stack fault at eip %#x esp %#x cr2 %#x\n",
-		       p->pid, p->name, p->df_count, tf->eip, tf->user_esp, read_cr2());
+	kmode_df_used(proc_current(), tf, read_cr2());
 }

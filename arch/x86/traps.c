@@ -6,6 +6,7 @@
 #include <asm/traps.h>
 #include <asm/cpu.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/panic.h>
 #include <amphi/sched.h>
 
@@ -56,13 +57,13 @@ void trap_expect_cancel(void)
 
 void trap_dump(const struct trap_frame *tf)
 {
-	printk("trap: vector %u (%s) err=%#x\n", tf->vector, trap_name(tf->vector), tf->err);
-	printk("  eip=%08x cs=%04x eflags=%08x cr2=%08x cr3=%08x\n",
+	printk(KERN_EMERG "trap: vector %u (%s) err=%#x\n", tf->vector, trap_name(tf->vector), tf->err);
+	printk(KERN_EMERG "  eip=%08x cs=%04x eflags=%08x cr2=%08x cr3=%08x\n",
 	       tf->eip, tf->cs & 0xffff, tf->eflags, read_cr2(), read_cr3());
-	printk("  eax=%08x ebx=%08x ecx=%08x edx=%08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
-	printk("  esi=%08x edi=%08x ebp=%08x esp=%08x\n", tf->esi, tf->edi, tf->ebp,
+	printk(KERN_EMERG "  eax=%08x ebx=%08x ecx=%08x edx=%08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
+	printk(KERN_EMERG "  esi=%08x edi=%08x ebp=%08x esp=%08x\n", tf->esi, tf->edi, tf->ebp,
 	       tf_user(tf) ? tf->user_esp : (uint32_t)&tf->user_esp);
-	printk("  ds=%04x es=%04x fs=%04x gs=%04x\n", tf->ds & 0xffff, tf->es & 0xffff,
+	printk(KERN_EMERG "  ds=%04x es=%04x fs=%04x gs=%04x\n", tf->ds & 0xffff, tf->es & 0xffff,
 	       tf->fs & 0xffff, tf->gs & 0xffff);
 }
 

@@ -12,6 +12,7 @@
 #include <amphi/layout.h>
 #include <amphi/string.h>
 #include <amphi/printk.h>
+#include <amphi/klog.h>
 #include <amphi/errno.h>
 #include <amphi/uaccess.h>
 #include <amphi/cmdline.h>
@@ -272,7 +273,7 @@ static void user_fault(struct trap_frame *tf)
 		if (r == 0)
 			goto out;
 		if (r == -ENOMEM) {
-			printk("proc: pid %d (%s) killed: out of memory on a page fault at eip %#x (cr2 %#x)\n",
+			printk(KERN_ERR "proc: pid %d (%s) killed: out of memory on a page fault at eip %#x (cr2 %#x)\n",
 			       p->pid, p->name, tf->eip, cr2);
 			proc_exit(p, SIGKILL);
 		}

@@ -35,5 +35,6 @@ int heap_check(const struct heap *h);
 void kheap_init(void);
 void *kmalloc(size_t size);   /* NULL and a message when out of memory */
 void *kzalloc(size_t size);
+size_t kheap_bytes_in_use(void);   /* /proc/meminfo */
 void kfree(void *p);          /* reports bad pointers, never corrupts */
 #endif

@@ -90,6 +90,8 @@ struct sched_stats {
 	uint64_t irq_exits;          /* sched_irq_exit() calls seen */
 	uint64_t slice_fires;        /* slice timer expiries */
 	unsigned nr_threads;         /* alive, idle and main included */
+	uint64_t idle_ns;            /* time the idle thread had the CPU */
+	unsigned nr_runnable;        /* running or waiting for the CPU, idle not counted */
 };
 void sched_get_stats(struct sched_stats *s);
 

@@ -170,4 +170,22 @@ int vfs_mknod(const char *path, uint32_t mode, uint32_t rdev);
 
 /* Path helpers (pure): joins cwd and path and resolves "." and "..". */
 int path_normalize(const char *cwd, const char *path, char *out, size_t outlen);
+
+/* ---- file systems as a whole (fs/statfs.c, kernel/vfs.c) ---- */
+struct kstatfs64 {                      /* i386 struct statfs64: 84 bytes */
+	uint32_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	uint32_t f_namelen, f_frsize, f_flags;
+	uint32_t f_spare[4];
+} __attribute__((packed));
+#define RAMFS_MAGIC 0x858458f6u
+#define PROC_SUPER_MAGIC 0x9fa0u
+#define PIPEFS_MAGIC 0x50495045u
+/* statfs of the file system holding path / the open file f; 0 or -errno. */
+int vfs_statfs(const char *cwd, const char *path, struct kstatfs64 *sf);
+int file_statfs(struct file *f, struct kstatfs64 *sf);
+/* The mount table as /proc/mounts shows it (fstab format, one line per
+ * mount): the length it needs, as snprintf; buf is NUL-terminated when n > 0. */
+int vfs_mounts_show(char *buf, size_t n);
 #endif

@@ -51,6 +51,15 @@ def kvm_usable():
     return "KVM paging probe failed: output %r, QEMU exit %d" % (out, code)
 
 
+def initrd_path(name):
+    """The initrd file for a cell's initrd name.  `make ... EXTRA=DIR` sets
+    AMPHI_INITRD to the initrd with DIR's tree added (apps/apps.mk); it
+    stands in for build/initrd.cpio."""
+    if name == "initrd.cpio" and os.environ.get("AMPHI_INITRD"):
+        return os.environ["AMPHI_INITRD"]
+    return os.path.join(BUILD, name)
+
+
 def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None, initrd=None):
     """QEMU command line for one boot path: pvh, multiboot or bios."""
     args = [QEMU, "-display", "none", "-serial", "stdio", "-monitor", "none",
@@ -61,7 +70,7 @@ def qemu_args(path, mem, accel, cmdline, cpu=None, workdir=None, initrd=None):
         args += ["-accel", "kvm", "-cpu", cpu or "qemu64"]
     else:
         args += ["-accel", "tcg"] + (["-cpu", cpu] if cpu else [])
-    mod = ["-initrd", os.path.join(BUILD, initrd)] if initrd else []
+    mod = ["-initrd", initrd_path(initrd)] if initrd else []
     if path == "pvh":
         args += ["-kernel", os.path.join(BUILD, "amphi.elf"), "-append", cmdline] + mod
     elif path == "multiboot":
