@@ -44,6 +44,7 @@ struct vblk {
 	uint64_t hdrs_phys, status_phys;
 	struct blk_request *pending, **pending_tail;
 	unsigned flush_ok;
+	volatile int ready;             /* the queue is set up (a shared INTx line may fire before) */
 };
 
 static int nr_vblk;
@@ -118,6 +119,8 @@ static void reap(struct vblk *b)
 static void vblk_irq(void *arg)
 {
 	struct vblk *b = arg;
+	if (!b->ready)
+		return;
 	if (b->vd.pci->irq_mode[0] == 'i')
 		virtio_isr(&b->vd);     /* INTx: reading deasserts the line */
 	reap(b);
@@ -203,6 +206,7 @@ int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 		return -1;
 	}
 	b->flush_ok = !!(v->features & (1ull << VIRTIO_BLK_F_FLUSH));
+	b->ready = 1;
 	virtio_driver_ok(v);
 
 	struct blkdev *bd = &b->bd;
