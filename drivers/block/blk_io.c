@@ -17,6 +17,7 @@
 #include <amphi/string.h>
 #include <amphi/timer.h>
 #include <amphi/wait.h>
+#include <asm/irqflags.h>
 
 #define BLK_TIMEOUT_NS 30000000000ull
 #define BLK_POLL_AFTER_NS 100000000ull          /* interrupt-driven: poll after 100 ms */
@@ -41,10 +42,15 @@ void blk_complete(struct blk_request *r, int status)
 static void batch_done(struct blk_request *r)
 {
 	struct blk_batch *b = r->priv;
+	/* Interrupts off: once remaining reaches 0 the waiter may free b, so
+	 * this thread (when a poll completes another's request) must not be
+	 * preempted between the count and the wake-up. */
+	uint32_t f = irq_save();
 	if (r->status && !b->status)
 		b->status = r->status;
 	__atomic_sub_fetch(&b->remaining, 1, __ATOMIC_SEQ_CST);
 	wake_all(&b->wq);
+	irq_restore(f);
 }
 
 /* The physical address of a kernel virtual address. */
