@@ -132,8 +132,14 @@ QEMU_COMMON := -nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0
 # EXTRA=DIR adds DIR's tree to it (apps/apps.mk).
 # CMDLINE reaches QEMU as typed (single-quoted; make does not expand its $ either).
 QEMU_BOOT = -kernel $(BUILD)/amphi.elf -initrd $(INITRD) $(if $(CMDLINE),-append '$(subst ','\'',$(value CMDLINE))')
+# DISK=img gives amphi a disk: virtio-blk (/dev/vda), or with DISK_BUS=ahci
+# a SATA disk on q35's AHCI controller (/dev/sda).
+DISK_DRIVE = -drive file=$(DISK),if=none,id=disk0,format=raw
+DISK_DEV_ahci := -machine q35 -device ide-hd,drive=disk0,bus=ide.0
+DISK_DEV_virtio := -device virtio-blk-pci,drive=disk0,disable-legacy=on
+QEMU_DISK = $(if $(DISK),$(DISK_DRIVE) $(DISK_DEV_$(or $(DISK_BUS),virtio)))
 run: all $(INITRD)
-	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT)
+	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT) $(QEMU_DISK)
 debug: all $(INITRD)
 	@echo "gdb stub on tcp::1234; attach with:"
 	@echo "  gdb $(BUILD)/amphi.elf -ex 'target remote :1234'"

@@ -37,6 +37,8 @@ int dev_open(struct file *f, uint32_t rdev);
 /* kernel/vfs.c: a new open file of a kind outside the ramfs (sockets):
  * refs 1, flags, ops, priv; NULL when out of memory. */
 struct file *file_new(const struct file_ops *ops, void *priv, int flags);
+/* drivers/block/blk_file.c: a block device node, or -ENXIO / -EROFS. */
+int blk_file_open(struct file *f, uint32_t rdev);
 /* pipe.c */
 int pipe_create(struct file *rd, struct file *wr);
 /* procfs.c: 1 when path (relative to cwd) normalizes to /proc or below,

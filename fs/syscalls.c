@@ -42,6 +42,11 @@
 
 #define EOVERFLOW 75
 #define BOUNCE 65536u
+/* Block devices move 1 MiB at a time through a 512-aligned buffer: the
+ * disk drivers then DMA it directly, several requests in flight. */
+#define BOUNCE_BLK (1u << 20)
+#define BOUNCE_ALIGN 512u
+#define ALIGN_UP(p) ((void *)(((uintptr_t)(p) + BOUNCE_ALIGN - 1) & ~(uintptr_t)(BOUNCE_ALIGN - 1)))
 #define UIO_MAXIOV 1024
 #define F_DUPFD 0
 #define F_GETFD 1
@@ -117,11 +122,14 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 		ssize32_t k = file_read(f, 0, 0);
 		return k < 0 ? k : 0;
 	}
-	size_t chunk = n < BOUNCE ? n : BOUNCE;
-	void *kb = kmalloc(chunk);
-	if (!kb)
+	uint32_t type = file_type(f);
+	int regular = type == S_IFREG || type == S_IFBLK ||   /* read on to n bytes */
+	              (f->ops && f->ops->read_whole);
+	size_t max = type == S_IFBLK ? BOUNCE_BLK : BOUNCE;
+	size_t chunk = n < max ? n : max;
+	void *mem = kmalloc(chunk + BOUNCE_ALIGN), *kb = ALIGN_UP(mem);
+	if (!mem)
 		return -ENOMEM;
-	int regular = file_type(f) == S_IFREG || (f->ops && f->ops->read_whole);
 	size_t done = 0;
 	long r = 0;
 	while (done < n) {
@@ -141,7 +149,7 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 		if (!regular || (size_t)k < want)
 			break;
 	}
-	kfree(kb);
+	kfree(mem);
 	return done ? (long)done : r;
 }
 
@@ -151,9 +159,10 @@ static long do_write(struct file *f, uint32_t ubuf, size_t n)
 		n = VFS_RW_MAX;
 	if (n == 0)
 		return file_write(f, 0, 0);
-	size_t chunk = n < BOUNCE ? n : BOUNCE;
-	void *kb = kmalloc(chunk);
-	if (!kb)
+	size_t max = file_type(f) == S_IFBLK ? BOUNCE_BLK : BOUNCE;
+	size_t chunk = n < max ? n : max;
+	void *mem = kmalloc(chunk + BOUNCE_ALIGN), *kb = ALIGN_UP(mem);
+	if (!mem)
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
@@ -172,7 +181,7 @@ static long do_write(struct file *f, uint32_t ubuf, size_t n)
 		if ((size_t)k < want)
 			break;
 	}
-	kfree(kb);
+	kfree(mem);
 	return done ? (long)done : r;
 }
 
@@ -849,6 +858,9 @@ SYSCALL_DEFINE(__NR_ioctl, ioctl)
 	case TIOCGPGRP: case FIONREAD: out = 4; break;
 	case TIOCSPGRP: in = 4; break;
 	case TIOCSCTTY: break;
+	case BLKGETSIZE64: out = 8; break;
+	case BLKGETSIZE: case BLKSSZGET: case BLKBSZGET: case BLKROGET: out = 4; break;
+	case BLKFLSBUF: break;
 	default:
 		return -ENOTTY;
 	}

@@ -15,6 +15,7 @@
 #include <amphi/timer.h>
 #include <amphi/syscall.h>
 #include <amphi/vfs.h>
+#include <amphi/pci.h>
 #include <amphi/proc.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
@@ -72,6 +73,7 @@ void kmain(struct boot_info *bi)
 		platform->devices_init();     /* e.g. xenstore as a Xen domU */
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */
+	pci_init();               /* PCI devices, disks (drivers/pci, drivers/block) */
 
 	char test[BOOT_CMDLINE_MAX];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))

@@ -85,6 +85,19 @@ static int vfs_setup_root(void)
 	return 0;
 }
 
+/* Device nodes made by drivers (the block layer's /dev/vda ...). */
+int vfs_mknod(const char *path, uint32_t mode, uint32_t rdev)
+{
+	LOCK();
+	int r = vfs_setup_root();
+	if (!r)
+		r = mkdir_p("/dev", 0755);
+	if (!r)
+		r = make_dev(path, mode, rdev);
+	UNLOCK();
+	return r;
+}
+
 static int vfs_make_dev(void)
 {
 	int r = mkdir_p("/dev", 0755);
@@ -249,6 +262,8 @@ struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mod
 	uint32_t t = RNODE_TYPE(n);
 	if (t == S_IFCHR)
 		r = dev_open(f, n->rdev);
+	else if (t == S_IFBLK)
+		r = blk_file_open(f, n->rdev);
 	else if (t != S_IFREG && t != S_IFDIR)
 		r = -ENXIO;
 	if (r) {

@@ -46,6 +46,9 @@ struct blk_request {
 
 struct blkdev_ops {
 	int (*submit)(struct blkdev *d, struct blk_request *r);   /* 0 or -errno if refused */
+	/* Optional: reap finished requests without an interrupt (the layer
+	 * calls it when a wait lasts long: lost or unrouted interrupts). */
+	void (*poll)(struct blkdev *d);
 };
 
 struct blkdev {
@@ -61,6 +64,7 @@ struct blkdev {
 	int partno;                     /* 0 for the disk */
 	uint32_t rdev;                  /* MKDEV(major, minor) of its /dev node */
 	int dead;                       /* the device went away: every request -EIO */
+	int polled;                     /* the layer's count of completions found by polling */
 };
 
 int blkdev_register(struct blkdev *d);          /* disk: scans partitions, makes /dev nodes */
@@ -95,4 +99,13 @@ int bwrite(struct buf *b);                      /* written now, synchronously */
 void brelse(struct buf *b);
 int bsync(struct blkdev *d);                    /* dirty blocks of d (NULL: all), then flush */
 void binvalidate(struct blkdev *d);             /* drop d's clean blocks (umount) */
+
+/* ---- sync, fsync, fdatasync, syncfs (drivers/block/sync.c) ----
+ * A file system that keeps state outside the buffer cache defines these
+ * (weak defaults: nothing to do); the system calls then bsync(). */
+struct file;
+int vfs_sync_all(void);                         /* every mounted fs: 0 or -errno */
+/* One file: 0 when written (and bsync'd), -ENOSYS if it lives on no disk. */
+int vfs_fsync_file(struct file *f, int datasync);
+int blk_sync_all(void);                         /* vfs_sync_all, then bsync(NULL) */
 #endif

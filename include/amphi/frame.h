@@ -40,4 +40,8 @@ int fa_is_free(const struct frame_alloc *fa, pfn_t pfn);
 extern struct frame_alloc frames;
 pfn_t frame_alloc(enum frame_zone zone);     /* PFN_NONE and a message when out */
 void frame_free(pfn_t pfn);                    /* reports a bad free, never corrupts */
+/* Called by frame_alloc when no frame is left: frees up to nr frames a
+ * cache can drop without sleeping or allocating (the buffer cache's clean
+ * blocks); returns how many.  NULL: none. */
+extern unsigned (*frame_reclaim_hook)(unsigned nr);
 #endif

@@ -14,4 +14,11 @@
 #define FIONBIO    0x5421
 #define FIONCLEX   0x5450
 #define FIOCLEX    0x5451
+/* Block devices (drivers/block/blk_file.c). */
+#define BLKROGET   0x125E
+#define BLKGETSIZE 0x1260
+#define BLKFLSBUF  0x1261
+#define BLKSSZGET  0x1268
+#define BLKBSZGET  0x80041270
+#define BLKGETSIZE64 0x80041272
 #endif

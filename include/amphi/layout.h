@@ -6,7 +6,8 @@
  *   0xF0000000-0xF03FFFFF  kmap slots: temporary mappings of any frame,
  *                          including frames above 4 GiB
  *   0xF0400000-0xF55FFFFF  kernel heap (at most CONFIG_HEAP_MAX_MB of it)
- *   0xF5600000-0xF56FFFFF  device registers, uncached: LAPIC, I/O APICs
+ *   0xF5600000-0xF56FFFFF  device registers, uncached: LAPIC, I/O APICs, the PCI
+ *                          ECAM window (+0xF000), PCI BARs (+0x10000.., drivers/pci)
  *   0xF5700000-0xF57FEFFF  scratch page for the paging test
  *   0xF57FF000-0xF57FFFFF  the kmode direct-call entry (amphi/kmode.h)
  *   0xF5800000-           left free: a 32-bit Xen PV guest's hypervisor hole

@@ -184,6 +184,9 @@ void fdtable_close_on_exec(struct fdtable *t);
 int fd_get_cloexec(struct fdtable *t, int fd);
 void fd_set_cloexec(struct fdtable *t, int fd, int on);
 
+/* Creates a device node (S_IFCHR or S_IFBLK in mode) unless path exists. */
+int vfs_mknod(const char *path, uint32_t mode, uint32_t rdev);
+
 /* Path helpers (pure): joins cwd and path and resolves "." and "..". */
 int path_normalize(const char *cwd, const char *path, char *out, size_t outlen);
 

@@ -1,0 +1,325 @@
+/*
+ * Synchronous I/O over the request interface: blk_rw() cuts a transfer
+ * into requests of at most max_segs page-bounded segments, submits a batch
+ * of them (several in flight), and sleeps until they complete.  If no
+ * completion arrives for a while the driver is polled (lost or unrouted
+ * interrupts: said once in the log); after BLK_TIMEOUT_NS the disk is
+ * declared dead and everything on it fails with -EIO: never a hang.
+ */
+#include "blk_internal.h"
+#include <amphi/errno.h>
+#include <amphi/heap.h>
+#include <amphi/frame.h>
+#include <amphi/layout.h>
+#include <amphi/mm.h>
+#include <amphi/paging.h>
+#include <amphi/printk.h>
+#include <amphi/string.h>
+#include <amphi/timer.h>
+#include <amphi/wait.h>
+#include <asm/irqflags.h>
+
+#define BLK_TIMEOUT_NS 30000000000ull
+#define BLK_POLL_AFTER_NS 100000000ull          /* interrupt-driven: poll after 100 ms */
+#define BLK_POLL_HITS 3                         /* polling finds it this often: interrupts are lost */
+#define BLK_POLL_STEP_NS 200000ull              /* polled disks: every 0.2 ms */
+#define BLK_BATCH 16                            /* requests in flight per call */
+#define BOUNCE_PAGES 16
+
+struct blk_batch {
+	wait_queue_t wq;
+	int remaining;
+	int status;
+};
+
+void blk_complete(struct blk_request *r, int status)
+{
+	r->status = status;
+	if (r->done)
+		r->done(r);
+}
+
+static void batch_done(struct blk_request *r)
+{
+	struct blk_batch *b = r->priv;
+	/* Interrupts off: once remaining reaches 0 the waiter may free b, so
+	 * this thread (when a poll completes another's request) must not be
+	 * preempted between the count and the wake-up. */
+	uint32_t f = irq_save();
+	if (r->status && !b->status)
+		b->status = r->status;
+	__atomic_sub_fetch(&b->remaining, 1, __ATOMIC_SEQ_CST);
+	wake_all(&b->wq);
+	irq_restore(f);
+}
+
+/* The physical address of a kernel virtual address. */
+static uint64_t kva_to_phys(const void *va)
+{
+	uintptr_t a = (uintptr_t)va;
+	if (a >= KERNEL_VBASE && a - KERNEL_VBASE < mm_summary.lowmem_end && a < KMAP_BASE)
+		return virt_to_phys(va);
+	pte_t *pte = paging_pte(a & PAGE_MASK);
+	if (!pte || !(*pte & PTE_P))
+		return ~0ull;
+	return pte_phys(*pte) + (a & (PAGE_SIZE - 1));
+}
+
+/* Waits for the batch; 0, or -EIO when the disk timed out (then the batch
+ * and its requests are left to the dead driver: leaked, never reused). */
+static int wait_batch(struct blkdev *whole, struct blk_batch *b)
+{
+	uint64_t start = now_ns();
+	for (;;) {
+		int polling = whole->polled >= BLK_POLL_HITS;
+		uint64_t step = polling ? BLK_POLL_STEP_NS : BLK_POLL_AFTER_NS;
+		if (wait_event_until(&b->wq, __atomic_load_n(&b->remaining, __ATOMIC_SEQ_CST) == 0,
+				     now_ns() + step)) {
+			if (!polling)
+				whole->polled = 0;      /* the interrupt came */
+			return 0;
+		}
+		if (whole->ops->poll) {
+			whole->ops->poll(whole);
+			if (__atomic_load_n(&b->remaining, __ATOMIC_SEQ_CST) == 0) {
+				if (!polling && ++whole->polled == BLK_POLL_HITS)
+					printk("blk: %s: completions found by polling %d times in a row: "
+					       "its interrupts do not arrive; polling from now on\n",
+					       whole->name, BLK_POLL_HITS);
+				return 0;
+			}
+		}
+		if (now_ns() - start > BLK_TIMEOUT_NS) {
+			printk("blk: %s: request timed out after %llu s: disk disabled, I/O fails with EIO\n",
+			       whole->name, BLK_TIMEOUT_NS / 1000000000ull);
+			whole->dead = 1;
+			return -EIO;
+		}
+	}
+}
+
+static int check(struct blkdev *d, enum blk_op op, uint64_t sector, uint32_t nr)
+{
+	struct blkdev *whole = blk_whole(d);
+	if (d->dead || whole->dead)
+		return -EIO;
+	if (op == BLK_WRITE && d->read_only)
+		return -EROFS;
+	if (op != BLK_FLUSH && (sector > d->nr_sectors || nr > d->nr_sectors - sector))
+		return -EINVAL;
+	return 0;
+}
+
+/* Transfers nr sectors between buf (512-aligned, any kernel address) and
+ * the disk at absolute sector abs, BLK_BATCH requests at a time. */
+static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_t *buf, uint32_t nr)
+{
+	struct blk_request *reqs = kmalloc(BLK_BATCH * sizeof(*reqs));
+	struct blk_batch *b = kmalloc(sizeof(*b));
+	if (!reqs || !b) {
+		kfree(reqs);
+		kfree(b);
+		return -ENOMEM;
+	}
+	int r = 0;
+	uint64_t left = (uint64_t)nr * BLK_SECTOR;
+	while (left && !r) {
+		wait_queue_init(&b->wq, "blk-batch");
+		b->remaining = 0;
+		b->status = 0;
+		int count = 0;
+		while (left && count < BLK_BATCH) {
+			struct blk_request *q = &reqs[count];
+			memset(q, 0, offsetof(struct blk_request, segs));
+			q->dev = whole;
+			q->op = op;
+			q->sector = abs;
+			q->done = batch_done;
+			q->priv = b;
+			uint64_t bytes = 0;
+			while (left && q->nr_segs < whole->max_segs) {
+				uintptr_t va = (uintptr_t)buf;
+				uint32_t len = PAGE_SIZE - (uint32_t)(va & (PAGE_SIZE - 1));
+				if (len > left)
+					len = (uint32_t)left;
+				uint64_t pa = kva_to_phys(buf);
+				if (pa == ~0ull) {
+					r = -EFAULT;
+					break;
+				}
+				q->segs[q->nr_segs++] = (struct blk_seg){ pa, len };
+				buf += len;
+				left -= len;
+				bytes += len;
+			}
+			if (!q->nr_segs)
+				break;
+			abs += bytes / BLK_SECTOR;
+			count++;
+		}
+		b->remaining = count;
+		for (int i = 0; i < count; i++) {
+			int s = whole->ops->submit(whole, &reqs[i]);
+			if (s) {
+				/* refused: count it done with the error */
+				reqs[i].status = s;
+				batch_done(&reqs[i]);
+			}
+		}
+		if (count && wait_batch(whole, b))
+			return -EIO;            /* reqs and b stay with the dead driver */
+		if (!r)
+			r = b->status;
+	}
+	kfree(reqs);
+	kfree(b);
+	return r;
+}
+
+int blk_rw(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_t nr_sectors)
+{
+	int r = check(d, op, sector, nr_sectors);
+	if (r || nr_sectors == 0)
+		return r;
+	struct blkdev *whole = blk_whole(d);
+	uint64_t abs = sector + d->start_sector;
+	if (((uintptr_t)buf & (BLK_SECTOR - 1)) == 0)
+		return rw_aligned(whole, op, abs, buf, nr_sectors);
+	/* Segments must be whole sectors: bounce through page frames. */
+	uint8_t *mem = kmalloc(BOUNCE_PAGES * PAGE_SIZE + BLK_SECTOR);
+	if (!mem)
+		return -ENOMEM;
+	uint8_t *bounce = (uint8_t *)(((uintptr_t)mem + BLK_SECTOR - 1) & ~(uintptr_t)(BLK_SECTOR - 1));
+	uint8_t *p = buf;
+	while (nr_sectors && !r) {
+		uint32_t n = nr_sectors < BOUNCE_PAGES * 8 ? nr_sectors : BOUNCE_PAGES * 8;
+		if (op == BLK_WRITE)
+			memcpy(bounce, p, n * BLK_SECTOR);
+		r = rw_aligned(whole, op, abs, bounce, n);
+		if (!r && op == BLK_READ)
+			memcpy(p, bounce, n * BLK_SECTOR);
+		p += n * BLK_SECTOR;
+		abs += n;
+		nr_sectors -= n;
+	}
+	kfree(mem);
+	return r;
+}
+
+int blk_flush(struct blkdev *d)
+{
+	struct blkdev *whole = blk_whole(d);
+	int r = check(whole, BLK_FLUSH, 0, 0);
+	if (r)
+		return r;
+	struct blk_batch *b = kmalloc(sizeof(*b));
+	struct blk_request *q = kzalloc(sizeof(*q));
+	if (!b || !q) {
+		kfree(b);
+		kfree(q);
+		return -ENOMEM;
+	}
+	wait_queue_init(&b->wq, "blk-flush");
+	b->remaining = 1;
+	b->status = 0;
+	q->dev = whole;
+	q->op = BLK_FLUSH;
+	q->done = batch_done;
+	q->priv = b;
+	int s = whole->ops->submit(whole, q);
+	if (s) {
+		q->status = s;
+		batch_done(q);
+	}
+	if (wait_batch(whole, b))
+		return -EIO;
+	r = b->status;
+	kfree(q);
+	kfree(b);
+	return r;
+}
+
+/* One request as the caller built it (no range check: the tests use it to
+ * see what the device says about a sector past its end). */
+int blk_submit_sync(struct blk_request *q)
+{
+	struct blkdev *whole = q->dev;
+	struct blk_batch *b = kmalloc(sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	wait_queue_init(&b->wq, "blk-one");
+	b->remaining = 1;
+	b->status = 0;
+	q->done = batch_done;
+	q->priv = b;
+	int s = whole->ops->submit(whole, q);
+	if (s) {
+		q->status = s;
+		batch_done(q);
+	}
+	if (wait_batch(whole, b))
+		return -EIO;
+	int r = b->status;
+	kfree(b);
+	return r;
+}
+
+/* Independent transfers, all in flight at once (the buffer cache's
+ * write-back): each buffer 512-aligned within one page.  Sets x[i].status;
+ * returns the first error. */
+int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
+{
+	struct blk_request *reqs = kmalloc((size_t)n * sizeof(*reqs));
+	struct blk_batch *b = kmalloc(sizeof(*b));
+	if (!reqs || !b) {
+		kfree(reqs);
+		kfree(b);
+		return -ENOMEM;
+	}
+	wait_queue_init(&b->wq, "blk-many");
+	b->status = 0;
+	b->remaining = 0;
+	int first_err = 0;
+	for (int i = 0; i < n; i++) {
+		struct blk_request *q = &reqs[i];
+		memset(q, 0, offsetof(struct blk_request, segs));
+		x[i].status = check(x[i].dev, op, x[i].sector, x[i].nr);
+		uintptr_t va = (uintptr_t)x[i].buf;
+		uint32_t len = x[i].nr * BLK_SECTOR;
+		if (!x[i].status && ((va & (BLK_SECTOR - 1)) || (va & (PAGE_SIZE - 1)) + len > PAGE_SIZE))
+			x[i].status = -EINVAL;
+		if (x[i].status)
+			continue;
+		q->dev = blk_whole(x[i].dev);
+		q->op = op;
+		q->sector = x[i].sector + x[i].dev->start_sector;
+		q->nr_segs = 1;
+		q->segs[0] = (struct blk_seg){ kva_to_phys(x[i].buf), len };
+		q->done = batch_done;
+		q->priv = b;
+		b->remaining++;
+	}
+	/* Submit everything, then wait once (per disk: each may time out). */
+	for (int i = 0; i < n; i++) {
+		if (x[i].status)
+			continue;
+		struct blk_request *q = &reqs[i];
+		int s = q->dev->ops->submit(q->dev, q);
+		if (s) {
+			q->status = s;
+			batch_done(q);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (!x[i].status && wait_batch(reqs[i].dev, b))
+			return -EIO;            /* reqs and b stay with the dead driver */
+	for (int i = 0; i < n; i++) {
+		if (!x[i].status)
+			x[i].status = reqs[i].status;
+		if (x[i].status && !first_err)
+			first_err = x[i].status;
+	}
+	kfree(reqs);
+	kfree(b);
+	return first_err;
+}
