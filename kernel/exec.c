@@ -364,6 +364,10 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 		struct elf32_phdr *q = &ph[i];
 		if (q->p_type != PT_LOAD)
 			continue;
+		/* The segment's pages first, all at once: under Xen PV their
+		 * entries then go to Xen in a few batches, not one call each. */
+		if (q->p_filesz && (r = vm_populate(vm, q->p_vaddr + base, q->p_filesz)) != 0)
+			goto out;
 		for (uint32_t done = 0; done < q->p_filesz;) {
 			uint32_t n = q->p_filesz - done < PAGE_SIZE ? q->p_filesz - done : PAGE_SIZE;
 			if (vfs_pread(f, chunk, n, (uint64_t)q->p_offset + done) != (ssize32_t)n) {

@@ -802,9 +802,9 @@ int vm_fault(struct vm_space *vm, uint32_t addr, int write)
 	return -EFAULT;     /* present and still refused: a protection violation */
 }
 
-/* A frame for va of vm (allocated when missing; copy-on-write broken),
- * regardless of the area's protection: for the loader. */
-static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
+/* Makes va of vm present and private (a zeroed frame where missing,
+ * copy-on-write broken), regardless of the area's protection. */
+static int populate_page(struct vm_space *vm, uint32_t va)
 {
 	struct vm_area *a = vm_find(vm, va);
 	if (!a)
@@ -812,22 +812,55 @@ static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
 	pte_t *pte = pte_lookup(vm, va & PAGE_MASK, 1);
 	if (!pte)
 		return -ENOMEM;
-	int r = 0;
 	if (!(*pte & PTE_P))
-		r = map_zero(vm, pte, va & PAGE_MASK, a->prot);
-	else if (*pte & PTE_COW)
-		r = break_cow(vm, pte, va & PAGE_MASK, a->prot);
-	if (r)
-		return r;
-	*out = (pfn_t)(pte_phys(*pte) >> PAGE_SHIFT);
+		return map_zero(vm, pte, va & PAGE_MASK, a->prot);
+	if (*pte & PTE_COW)
+		return break_cow(vm, pte, va & PAGE_MASK, a->prot);
 	return 0;
 }
 
+/* The frame for va of vm, made present and private: for the loader. */
+static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
+{
+	int r = populate_page(vm, va);
+	if (r)
+		return r;
+	*out = (pfn_t)(pte_phys(*pte_lookup(vm, va & PAGE_MASK, 0)) >> PAGE_SHIFT);
+	return 0;
+}
+
+/* Pages per batch in vm_populate: a batch keeps interrupts off (batch_open),
+ * so it stays short; 64 entries are half of one Xen PV mmu_update. */
+#define POPULATE_BATCH 64
+
 int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len)
 {
-	for (uint32_t va = start & PAGE_MASK; va < start + len; va += PAGE_SIZE) {
-		pfn_t p;
-		int r = page_for_write(vm, va, &p);
+	/* Where the platform batches (Xen PV), the entries of missing pages go
+	 * out many to one hypercall instead of one each: a ring-1 program's
+	 * pinned 2 MiB stack at exec was 512 mmu_update calls.  Nothing in the
+	 * batch reads an entry it wrote (pte_lookup pushes a new directory
+	 * entry out at once).  Copy-on-write pages are broken after the batch:
+	 * their TLB flush must follow their update, not overtake it. */
+	uint32_t va = start & PAGE_MASK, end = start + len;
+	while (va < end) {
+		uint32_t from = va;
+		int r = 0, cow = 0;
+		irqflags_t f = batch_open();
+		batching = platform->mmu.batch_begin != 0;
+		for (unsigned n = 0; va < end && n < POPULATE_BATCH && !r; n++, va += PAGE_SIZE) {
+			struct vm_area *a = vm_find(vm, va);
+			pte_t *pte = a ? pte_lookup(vm, va, 1) : 0;
+			if (!pte)
+				r = a ? -ENOMEM : -EFAULT;
+			else if (!(*pte & PTE_P))
+				r = map_zero(vm, pte, va, a->prot);
+			else
+				cow |= (*pte & PTE_COW) != 0;
+		}
+		batching = 0;
+		batch_close(f);
+		for (uint32_t v = from; cow && !r && v < va; v += PAGE_SIZE)
+			r = populate_page(vm, v);
 		if (r)
 			return r;
 	}
