@@ -1,8 +1,8 @@
 /*
  * sys-test: the system calls and /proc files that busybox's system tools
  * need (free, df, mount, uptime, dmesg, top): prctl names, statx,
- * statfs64/fstatfs64, sendfile64, syslog, rseq's answer, and the /proc
- * system files.  Runs on Linux first (tests/userland/check-apps) and then
+ * statfs64/fstatfs64, sendfile64, syslog, rseq's answer, the /proc
+ * system files, and alarm/setitimer/getitimer (ping paces itself with them).  Runs on Linux first (tests/userland/check-apps) and then
  * on amphi (the boot matrix's systools cell); the last line is
  * "sys-test: N passed, N failed".  `sys-test --call NR` makes one system
  * call NR without arguments and prints its result.
@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static int passed, failed;
@@ -218,6 +220,58 @@ static void test_proc_files(void)
 	check(root && proc, "/proc/mounts: / and /proc");
 }
 
+/* The i386 kernel's struct itimerval (32-bit fields; musl's own has a
+ * 64-bit time_t, so the raw calls take this one). */
+struct itv32 { int32_t int_s, int_us, val_s, val_us; };
+static volatile int alarms;
+static void on_alarm(int sig) { (void)sig; alarms++; }
+
+static double mono(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Waits (sleeps interrupted by SIGALRM) until n alarms or s seconds. */
+static void wait_alarms(int n, double s)
+{
+	struct timespec ten_ms = { 0, 10000000 };
+	for (double end = mono() + s; alarms < n && mono() < end;)
+		nanosleep(&ten_ms, 0);
+}
+
+static void test_itimer(void)
+{
+	signal(SIGALRM, on_alarm);
+	struct itv32 v = { 0, 20000, 0, 20000 }, g;
+	alarms = 0;
+	check(sc(SYS_setitimer, 0, (long)&v, 0, 0, 0) == 0, "setitimer ITIMER_REAL every 20 ms");
+	wait_alarms(3, 5);
+	check(alarms >= 3, "setitimer: three SIGALRMs come");
+	check(sc(SYS_getitimer, 0, (long)&g, 0, 0, 0) == 0 && g.int_s == 0 && g.int_us == 20000 &&
+	      g.val_s == 0 && g.val_us > 0 && g.val_us <= 20000, "getitimer: the reload and what is left");
+	struct itv32 off = { 0, 0, 0, 0 };
+	check(sc(SYS_setitimer, 0, (long)&off, (long)&g, 0, 0) == 0 && g.int_us == 20000,
+	      "setitimer to zero disarms and returns the old value");
+	check(sc(SYS_getitimer, 0, (long)&g, 0, 0, 0) == 0 && !g.val_s && !g.val_us, "getitimer: disarmed");
+
+	struct itv32 once = { 0, 0, 0, 30000 };
+	alarms = 0;
+	sc(SYS_setitimer, 0, (long)&once, 0, 0, 0);
+	wait_alarms(2, 0.3);
+	check(alarms == 1, "setitimer one-shot: exactly one SIGALRM");
+
+	check(sc(SYS_alarm, 5, 0, 0, 0, 0) == 0, "alarm(5) with none pending: 0");
+	check(sc(SYS_alarm, 0, 0, 0, 0, 0) == 5, "alarm(0) cancels, returns the 5 s left");
+	struct itv32 bad = { 0, 0, 0, 1000000 };
+	check(sc(SYS_setitimer, 0, (long)&bad, 0, 0, 0) == -EINVAL, "setitimer tv_usec 1000000: EINVAL");
+	check(sc(SYS_setitimer, 7, (long)&v, 0, 0, 0) == -EINVAL, "setitimer unknown timer: EINVAL");
+	check(sc(SYS_getitimer, 0, 4096, 0, 0, 0) == -EFAULT, "getitimer to a bad pointer: EFAULT");
+	check(sc(SYS_setitimer, 0, 4096, 0, 0, 0) == -EFAULT, "setitimer from a bad pointer: EFAULT");
+	signal(SIGALRM, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IOLBF, 0);
@@ -234,6 +288,7 @@ int main(int argc, char **argv)
 	test_sendfile();
 	test_syslog();
 	test_proc_files();
+	test_itimer();
 	long r = sc(387 /* past rseq */ - 1, 0, 0, 0, 0, 0);
 	check(r == -ENOSYS || r == -EINVAL, "rseq: ENOSYS (amphi) or EINVAL (Linux, bad arguments)");
 	printf("sys-test: %d passed, %d failed\n", passed, failed);

@@ -124,6 +124,7 @@ struct process *proc_alloc(struct process *parent)
 
 void proc_free(struct process *p)
 {
+	proc_itimer_stop(p);            /* never started, or already stopped at exit */
 	irqflags_t f = spin_lock_irqsave(&proc_lock);
 	for (struct process **pp = &all_procs; *pp; pp = &(*pp)->all_next)
 		if (*pp == p) {
@@ -269,6 +270,7 @@ static void reap_orphans(void)
 
 void proc_exit(struct process *p, int wstatus)
 {
+	proc_itimer_stop(p);
 	if (p->clear_child_tid) {
 		uint32_t zero = 0;
 		copy_to_user(p->clear_child_tid, &zero, 4);

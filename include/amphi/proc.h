@@ -23,6 +23,7 @@ int proc_set_cwd(struct process *p, const char *abs_path);
 
 /* ---------------- the process core's own ---------------- */
 #include <amphi/wait.h>
+#include <amphi/timer.h>
 #include <asm/traps.h>
 
 struct vm_space;
@@ -97,6 +98,8 @@ struct process {
 	int kernel_waits;                   /* started by the kernel, which waits (proc_wait_detached) */
 	int kmode;                          /* a trusted program: runs in ring 0 (kmode/README) */
 	unsigned df_count;                  /* double-fault task uses (its stack ran out) */
+	struct timer itimer_real;           /* alarm/setitimer(ITIMER_REAL): SIGALRM (kernel/sys_itimer.c) */
+	uint64_t itimer_interval_ns;        /* its reload, 0 for a one-shot */
 	uint32_t cmdline_len;               /* argv at exec, NUL-separated, cut at */
 	char cmdline[PROC_CMDLINE_MAX];     /* PROC_CMDLINE_MAX (/proc/<pid>/cmdline) */
 };
@@ -115,6 +118,8 @@ struct process *proc_find(int pid);
 int proc_wait_detached(struct process *p);
 void proc_kill_fault(struct process *p, int sig, uint32_t eip, uint32_t cr2) __attribute__((noreturn));
 int proc_send_signal(struct process *p, int sig);
+/* Disarms its ITIMER_REAL (kernel/sys_itimer.c): at exit. */
+void proc_itimer_stop(struct process *p);
 int signal_pending(struct process *p);
 /* On every return to user mode: delivers pending signals (or dies). */
 void proc_signal_deliver(struct process *p, struct trap_frame *tf);
