@@ -14,10 +14,13 @@
 #include "loopif.h"
 
 static struct netif lo;
+struct netdev_stats loopif_stats;     /* /proc/net/dev; counted in the tcpip thread */
 
 static void lo_deliver(void *arg)
 {
 	struct pbuf *p = arg;
+	loopif_stats.rx_packets++;
+	loopif_stats.rx_bytes += p->tot_len;
 	if (lo.input(p, &lo) != ERR_OK)
 		pbuf_free(p);
 }
@@ -25,12 +28,17 @@ static void lo_deliver(void *arg)
 static err_t lo_output(struct netif *netif, struct pbuf *p, const ip4_addr_t *dst)
 {
 	struct pbuf *q = pbuf_clone(PBUF_LINK, PBUF_RAM, p);
-	if (!q)
-		return ERR_MEM;
-	if (tcpip_try_callback(lo_deliver, q) != ERR_OK) {
-		pbuf_free(q);           /* the tcpip mailbox is full: dropped, as a NIC would */
+	if (!q) {
+		loopif_stats.tx_dropped++;
 		return ERR_MEM;
 	}
+	if (tcpip_try_callback(lo_deliver, q) != ERR_OK) {
+		pbuf_free(q);           /* the tcpip mailbox is full: dropped, as a NIC would */
+		loopif_stats.tx_dropped++;
+		return ERR_MEM;
+	}
+	loopif_stats.tx_packets++;
+	loopif_stats.tx_bytes += p->tot_len;
 	return ERR_OK;
 }
 
