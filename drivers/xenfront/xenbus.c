@@ -80,7 +80,7 @@ int xenbus_backend_state(struct xenbus_dev *d)
 	char path[160];
 	uint32_t s;
 	snprintf(path, sizeof(path), "%s/state", d->backend);
-	return xenbus_xenbus_read_uint(d, path, "the back end's state", &s) ? -1 : (int)s;
+	return xenbus_read_uint(d, path, "the back end's state", &s) ? -1 : (int)s;
 }
 
 static void on_backend_state(const char *path, const char *token, void *arg)
@@ -97,7 +97,7 @@ int xenbus_wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting
 	int s;
 	for (;;) {
 		unsigned seen = d->changes;
-		s = xenbus_xenbus_backend_state(d);
+		s = xenbus_backend_state(d);
 		if (s < 0)
 			return -EINVAL;
 		if (mask & (1u << s))
@@ -106,7 +106,7 @@ int xenbus_wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting
 			break;
 	}
 	printk("xenbus: %s: back end %s stayed in state %d (%s) for %llu s, waiting for %s: giving up\n",
-	       d->node, d->backend, s, xenbus_xenbus_state_name(s), HANDSHAKE_TIMEOUT_NS / 1000000000ull, waiting_for);
+	       d->node, d->backend, s, xenbus_state_name(s), HANDSHAKE_TIMEOUT_NS / 1000000000ull, waiting_for);
 	return -ETIMEDOUT;
 }
 
@@ -115,7 +115,7 @@ int xenbus_wait_closing(struct xenbus_dev *d)
 	int s;
 	for (;;) {
 		unsigned seen = d->changes;
-		s = xenbus_xenbus_backend_state(d);
+		s = xenbus_backend_state(d);
 		if (s == XenbusStateClosing || s == XenbusStateClosed || s < 0)
 			return s;
 		wait_event(&d->wq, d->changes != seen);
@@ -168,7 +168,7 @@ void xenbus_features(struct xenbus_dev *d, char *out, unsigned size)
 static void vamphi_thread(void *arg)
 {
 	struct xenbus_dev *d = arg;
-	char path[96], feats[160];
+	char feats[160];
 	int ref = -1, port = -1;
 	pfn_t page = PFN_NONE;
 	xenbus_set_state(d, XenbusStateInitialising);
@@ -190,24 +190,13 @@ static void vamphi_thread(void *arg)
 		goto fail;
 	}
 	/* ring-ref and event-channel together, as one transaction. */
-	int rc, tries = 0;
-	do {
-		xs_tx_t tx;
-		char v[16];
-		if ((rc = xs_transaction_start(&tx)) != 0)
-			break;
-		snprintf(path, sizeof(path), "%s/ring-ref", d->node);
-		snprintf(v, sizeof(v), "%d", ref);
-		xs_write(tx, path, v);
-		snprintf(path, sizeof(path), "%s/event-channel", d->node);
-		snprintf(v, sizeof(v), "%d", port);
-		xs_write(tx, path, v);
-		rc = xs_transaction_end(tx, 0);
-	} while (rc == -EAGAIN && ++tries < 5);
-	if (rc) {
-		printk("xenbus: %s: cannot publish ring-ref and event-channel: %d\n", d->node, rc);
+	char rv[16], pv[16];
+	snprintf(rv, sizeof(rv), "%d", ref);
+	snprintf(pv, sizeof(pv), "%d", port);
+	const char *keys[] = { "ring-ref", "event-channel" }, *vals[] = { rv, pv };
+	int rc = xenbus_publish(d, keys, vals, 2);
+	if (rc)
 		goto fail;
-	}
 	xenbus_set_state(d, XenbusStateInitialised);
 	if ((s = xenbus_wait_backend(d, 1u << XenbusStateConnected, "Connected")) < 0)
 		goto fail;
@@ -215,13 +204,7 @@ static void vamphi_thread(void *arg)
 	printk("xenbus: %s: connected (ring-ref %d, event channel %d; back end features: %s)\n",
 	       d->node, ref, port, feats);
 	/* Until the back end closes (no time-out: a device may live forever). */
-	for (;;) {
-		unsigned seen = d->changes;
-		s = xenbus_backend_state(d);
-		if (s == XenbusStateClosing || s == XenbusStateClosed || s < 0)
-			break;
-		wait_event(&d->wq, d->changes != seen);
-	}
+	s = xenbus_wait_closing(d);
 	printk("xenbus: %s: back end is %s: closing\n", d->node, s < 0 ? "gone" : xenbus_state_name(s));
 	xenbus_set_state(d, XenbusStateClosing);
 fail:
@@ -262,7 +245,8 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		kfree(d);
 		return;
 	}
-	if (strcmp(type, "vamphi")) {
+	void (*fn)(void *) = !strcmp(type, "vamphi") ? vamphi_thread : 0;   /* "vbd": blkfront.c, not yet */
+	if (!fn) {
 		int s = xenbus_backend_state(d);
 		printk("xenbus: %s: back end %s (domain %u, state %s): no driver\n", d->node, d->backend,
 		       d->backend_id, xenbus_state_name(s));
@@ -276,7 +260,7 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 	}
 	snprintf(path, sizeof(path), "%s/state", d->backend);
 	if (xs_watch(path, d->node, on_backend_state, d) ||
-	    !thread_create("xenbus-dev", vamphi_thread, d)) {
+	    !thread_create("xenbus-dev", fn, d)) {
 		printk("xenbus: %s: cannot watch the back end or start its thread\n", d->node);
 		return;       /* d stays: the watch may still name it */
 	}

@@ -6,7 +6,7 @@
  * (ring-ref, event-channel) and go Initialised; once the back end is
  * Connected, Connected; Closing or Closed from the back end closes.  Each
  * wait has a time-out with a message naming the back end and its state.
- * Drivers: "vbd" (blkfront.c) and the test device "vamphi"; the others are
+ * Drivers: the test device "vamphi" only (blkfront not yet); the others are
  * listed.  The helpers below are what a driver's thread uses.
  */
 #ifndef XENFRONT_XENBUS_H
@@ -42,6 +42,6 @@ int xenbus_publish(struct xenbus_dev *d, const char *const *keys, const char *co
 /* The back end's feature-* keys as "k=v k=v" (or "none"). */
 void xenbus_features(struct xenbus_dev *d, char *out, unsigned size);
 
-/* Drivers' threads (arg: the struct xenbus_dev), started by the probe. */
-void blkfront_thread(void *arg);
+/* Drivers' threads (arg: the struct xenbus_dev), started by the probe;
+ * blkfront_thread (blkfront.c) is still to be written. */
 #endif
