@@ -20,41 +20,54 @@ static const char *const state_names[] = {
 	"Unknown", "Initialising", "InitWait", "Initialised", "Connected", "Closing", "Closed",
 	"Reconfiguring", "Reconfigured",
 };
-static const char *state_name(int s)
+const char *xenbus_state_name(int s)
 {
 	return s >= 0 && s < (int)(sizeof(state_names) / sizeof(state_names[0])) ? state_names[s] : "?";
 }
 
-struct xenbus_dev {
-	char node[48];             /* device/TYPE/ID */
-	char backend[128];
-	uint32_t backend_id;
-	wait_queue_t wq;           /* the back end's state changed */
-	volatile unsigned changes;
-};
-
-/* A decimal number from xenstore, or a message saying what is there. */
-static int read_uint(struct xenbus_dev *d, const char *path, const char *what, uint32_t *out)
+int xenbus_read_u64(struct xenbus_dev *d, const char *path, const char *what, uint64_t *out)
 {
 	char buf[32];
 	int n = xs_read(0, path, buf, sizeof(buf));
+	if (n == -ENOENT)
+		return n;
 	if (n < 0) {
 		printk("xenbus: %s: cannot read %s (%s): %d\n", d->node, what, path, n);
 		return n;
 	}
 	uint64_t v = 0;
-	int i = 0;
-	for (; buf[i] >= '0' && buf[i] <= '9' && v <= 0xffffffffull; i++)
+	int i = 0, over = 0;
+	for (; buf[i] >= '0' && buf[i] <= '9'; i++) {
+		if (v > (~0ull - 9) / 10)
+			over = 1;
 		v = v * 10 + (uint64_t)(buf[i] - '0');
-	if (i == 0 || buf[i] || v > 0xffffffffull) {
+	}
+	if (i == 0 || buf[i] || over) {
 		printk("xenbus: %s: %s is \"%s\", not a number: device left unconnected\n", d->node, what, buf);
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int xenbus_read_uint(struct xenbus_dev *d, const char *path, const char *what, uint32_t *out)
+{
+	uint64_t v;
+	int r = xenbus_read_u64(d, path, what, &v);
+	if (r == -ENOENT)
+		printk("xenbus: %s: cannot read %s (%s): %d\n", d->node, what, path, r);
+	if (r)
+		return r;
+	if (v > 0xffffffffull) {
+		printk("xenbus: %s: %s is %llu, too large: device left unconnected\n", d->node, what,
+		       (unsigned long long)v);
 		return -EINVAL;
 	}
 	*out = (uint32_t)v;
 	return 0;
 }
 
-static int set_state(struct xenbus_dev *d, int state)
+int xenbus_set_state(struct xenbus_dev *d, int state)
 {
 	char path[64], v[4];
 	snprintf(path, sizeof(path), "%s/state", d->node);
@@ -62,12 +75,12 @@ static int set_state(struct xenbus_dev *d, int state)
 	return xs_write(0, path, v);
 }
 
-static int backend_state(struct xenbus_dev *d)
+int xenbus_backend_state(struct xenbus_dev *d)
 {
 	char path[160];
 	uint32_t s;
 	snprintf(path, sizeof(path), "%s/state", d->backend);
-	return read_uint(d, path, "the back end's state", &s) ? -1 : (int)s;
+	return xenbus_read_uint(d, path, "the back end's state", &s) ? -1 : (int)s;
 }
 
 static void on_backend_state(const char *path, const char *token, void *arg)
@@ -78,15 +91,13 @@ static void on_backend_state(const char *path, const char *token, void *arg)
 	wake_all(&d->wq);
 }
 
-/* Waits until the back end is in one of the states in mask (bit per state);
- * returns the state, or -ETIMEDOUT after saying where it stayed. */
-static int wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting_for)
+int xenbus_wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting_for)
 {
 	uint64_t deadline = now_ns() + HANDSHAKE_TIMEOUT_NS;
 	int s;
 	for (;;) {
 		unsigned seen = d->changes;
-		s = backend_state(d);
+		s = xenbus_backend_state(d);
 		if (s < 0)
 			return -EINVAL;
 		if (mask & (1u << s))
@@ -95,11 +106,42 @@ static int wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting
 			break;
 	}
 	printk("xenbus: %s: back end %s stayed in state %d (%s) for %llu s, waiting for %s: giving up\n",
-	       d->node, d->backend, s, state_name(s), HANDSHAKE_TIMEOUT_NS / 1000000000ull, waiting_for);
+	       d->node, d->backend, s, xenbus_state_name(s), HANDSHAKE_TIMEOUT_NS / 1000000000ull, waiting_for);
 	return -ETIMEDOUT;
 }
 
-static void print_features(struct xenbus_dev *d, char *out, size_t size)
+int xenbus_wait_closing(struct xenbus_dev *d)
+{
+	int s;
+	for (;;) {
+		unsigned seen = d->changes;
+		s = xenbus_backend_state(d);
+		if (s == XenbusStateClosing || s == XenbusStateClosed || s < 0)
+			return s;
+		wait_event(&d->wq, d->changes != seen);
+	}
+}
+
+int xenbus_publish(struct xenbus_dev *d, const char *const *keys, const char *const *values, int n)
+{
+	char path[96];
+	int rc, tries = 0;
+	do {
+		xs_tx_t tx;
+		if ((rc = xs_transaction_start(&tx)) != 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", d->node, keys[i]);
+			xs_write(tx, path, values[i]);
+		}
+		rc = xs_transaction_end(tx, 0);
+	} while (rc == -EAGAIN && ++tries < 5);
+	if (rc)
+		printk("xenbus: %s: cannot publish %s...: %d\n", d->node, keys[0], rc);
+	return rc;
+}
+
+void xenbus_features(struct xenbus_dev *d, char *out, unsigned size)
 {
 	char buf[512], path[192], val[32];
 	const char *names[32];
@@ -126,14 +168,14 @@ static void print_features(struct xenbus_dev *d, char *out, size_t size)
 static void vamphi_thread(void *arg)
 {
 	struct xenbus_dev *d = arg;
-	char path[96], feats[160];
+	char feats[160];
 	int ref = -1, port = -1;
 	pfn_t page = PFN_NONE;
-	set_state(d, XenbusStateInitialising);
-	int s = wait_backend(d, 1u << XenbusStateInitWait | 1u << XenbusStateConnected, "InitWait");
+	xenbus_set_state(d, XenbusStateInitialising);
+	int s = xenbus_wait_backend(d, 1u << XenbusStateInitWait | 1u << XenbusStateConnected, "InitWait");
 	if (s < 0)
 		goto fail;
-	print_features(d, feats, sizeof(feats));
+	xenbus_features(d, feats, sizeof(feats));
 	page = frame_alloc(FRAME_LOW);
 	if (page == PFN_NONE)
 		goto fail;
@@ -148,40 +190,23 @@ static void vamphi_thread(void *arg)
 		goto fail;
 	}
 	/* ring-ref and event-channel together, as one transaction. */
-	int rc, tries = 0;
-	do {
-		xs_tx_t tx;
-		char v[16];
-		if ((rc = xs_transaction_start(&tx)) != 0)
-			break;
-		snprintf(path, sizeof(path), "%s/ring-ref", d->node);
-		snprintf(v, sizeof(v), "%d", ref);
-		xs_write(tx, path, v);
-		snprintf(path, sizeof(path), "%s/event-channel", d->node);
-		snprintf(v, sizeof(v), "%d", port);
-		xs_write(tx, path, v);
-		rc = xs_transaction_end(tx, 0);
-	} while (rc == -EAGAIN && ++tries < 5);
-	if (rc) {
-		printk("xenbus: %s: cannot publish ring-ref and event-channel: %d\n", d->node, rc);
+	char rv[16], pv[16];
+	snprintf(rv, sizeof(rv), "%d", ref);
+	snprintf(pv, sizeof(pv), "%d", port);
+	const char *keys[] = { "ring-ref", "event-channel" }, *vals[] = { rv, pv };
+	int rc = xenbus_publish(d, keys, vals, 2);
+	if (rc)
 		goto fail;
-	}
-	set_state(d, XenbusStateInitialised);
-	if ((s = wait_backend(d, 1u << XenbusStateConnected, "Connected")) < 0)
+	xenbus_set_state(d, XenbusStateInitialised);
+	if ((s = xenbus_wait_backend(d, 1u << XenbusStateConnected, "Connected")) < 0)
 		goto fail;
-	set_state(d, XenbusStateConnected);
+	xenbus_set_state(d, XenbusStateConnected);
 	printk("xenbus: %s: connected (ring-ref %d, event channel %d; back end features: %s)\n",
 	       d->node, ref, port, feats);
 	/* Until the back end closes (no time-out: a device may live forever). */
-	for (;;) {
-		unsigned seen = d->changes;
-		s = backend_state(d);
-		if (s == XenbusStateClosing || s == XenbusStateClosed || s < 0)
-			break;
-		wait_event(&d->wq, d->changes != seen);
-	}
-	printk("xenbus: %s: back end is %s: closing\n", d->node, s < 0 ? "gone" : state_name(s));
-	set_state(d, XenbusStateClosing);
+	s = xenbus_wait_closing(d);
+	printk("xenbus: %s: back end is %s: closing\n", d->node, s < 0 ? "gone" : xenbus_state_name(s));
+	xenbus_set_state(d, XenbusStateClosing);
 fail:
 	if (port >= 0)
 		evtchn_close((evtchn_port_t)port);
@@ -192,7 +217,7 @@ fail:
 	} else if (page != PFN_NONE) {
 		frame_free(page);
 	}
-	set_state(d, XenbusStateClosed);
+	xenbus_set_state(d, XenbusStateClosed);
 	printk("xenbus: %s: closed\n", d->node);
 	thread_exit();
 }
@@ -214,16 +239,17 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/backend-id", d->node);
-	if (read_uint(d, path, "backend-id", &d->backend_id) || d->backend_id >= 0x7ff0) {
+	if (xenbus_read_uint(d, path, "backend-id", &d->backend_id) || d->backend_id >= 0x7ff0) {
 		if (d->backend_id >= 0x7ff0)
 			printk("xenbus: %s: backend-id %u is not a domain\n", d->node, d->backend_id);
 		kfree(d);
 		return;
 	}
-	if (strcmp(type, "vamphi")) {
-		int s = backend_state(d);
+	void (*fn)(void *) = !strcmp(type, "vamphi") ? vamphi_thread : 0;   /* "vbd": blkfront.c, not yet */
+	if (!fn) {
+		int s = xenbus_backend_state(d);
 		printk("xenbus: %s: back end %s (domain %u, state %s): no driver\n", d->node, d->backend,
-		       d->backend_id, state_name(s));
+		       d->backend_id, xenbus_state_name(s));
 		kfree(d);
 		return;
 	}
@@ -234,7 +260,7 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 	}
 	snprintf(path, sizeof(path), "%s/state", d->backend);
 	if (xs_watch(path, d->node, on_backend_state, d) ||
-	    !thread_create("xenbus-dev", vamphi_thread, d)) {
+	    !thread_create("xenbus-dev", fn, d)) {
 		printk("xenbus: %s: cannot watch the back end or start its thread\n", d->node);
 		return;       /* d stays: the watch may still name it */
 	}

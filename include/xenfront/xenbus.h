@@ -6,10 +6,42 @@
  * (ring-ref, event-channel) and go Initialised; once the back end is
  * Connected, Connected; Closing or Closed from the back end closes.  Each
  * wait has a time-out with a message naming the back end and its state.
- * Only the test device "vamphi" has a driver so far (blkfront waits for
- * the block layer); the others are listed.
+ * Drivers: the test device "vamphi" only (blkfront not yet); the others are
+ * listed.  The helpers below are what a driver's thread uses.
  */
 #ifndef XENFRONT_XENBUS_H
 #define XENFRONT_XENBUS_H
+#include <stdint.h>
+#include <amphi/wait.h>
+
 void xenbus_probe(int have_gnttab);
+
+struct xenbus_dev {
+	char node[48];             /* device/TYPE/ID */
+	char backend[128];
+	uint32_t backend_id;
+	wait_queue_t wq;           /* the back end's state changed */
+	volatile unsigned changes;
+};
+
+const char *xenbus_state_name(int s);
+/* A decimal number at path (what: its name in messages); 0, -ENOENT if
+ * absent, -EINVAL (with a message) if it is not a number that fits. */
+int xenbus_read_u64(struct xenbus_dev *d, const char *path, const char *what, uint64_t *out);
+int xenbus_read_uint(struct xenbus_dev *d, const char *path, const char *what, uint32_t *out);
+int xenbus_set_state(struct xenbus_dev *d, int state);
+int xenbus_backend_state(struct xenbus_dev *d);      /* -1 if unreadable */
+/* Waits (10 s at most) until the back end's state is in mask (a bit per
+ * state); the state, or -ETIMEDOUT / -EINVAL after a message. */
+int xenbus_wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting_for);
+/* Waits without a time-out until the back end is Closing, Closed or gone;
+ * the state it found (-1: gone). */
+int xenbus_wait_closing(struct xenbus_dev *d);
+/* Writes n keys (names relative to the device node) in one transaction. */
+int xenbus_publish(struct xenbus_dev *d, const char *const *keys, const char *const *values, int n);
+/* The back end's feature-* keys as "k=v k=v" (or "none"). */
+void xenbus_features(struct xenbus_dev *d, char *out, unsigned size);
+
+/* Drivers' threads (arg: the struct xenbus_dev), started by the probe;
+ * blkfront_thread (blkfront.c) is still to be written. */
 #endif
