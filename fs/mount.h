@@ -41,4 +41,16 @@ extern const struct vfs_fs_ops ext2_fs_ops;
 #define MNT_DETACH 2
 int vfs_mount(const char *cwd, const char *source, const char *target, const char *type, uint32_t flags);
 int vfs_umount(const char *cwd, const char *target, int flags);
+
+/* kernel/mount.c's table: which mounted file system holds a path (1 and
+ * *mp, rel; 0: the ramfs's or /proc's; -errno). */
+struct mount;
+int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n);
+const struct vfs_fs_ops *mount_ops(struct mount *m);
+void *mount_sb(struct mount *m);
+const char *mount_point(struct mount *m);
+int mount_attach(const char *point, const char *type, struct blkdev *dev, int ro);
+int mount_show(char *buf, size_t n);            /* /proc/mounts lines, as snprintf */
+int mount_root_on_disk(void);
+#define ENOTBLK 15
 #endif

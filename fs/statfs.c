@@ -18,10 +18,6 @@
 #include "file.h"
 #include "mount.h"
 
-struct mount;
-int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n);
-const struct vfs_fs_ops *mount_ops(struct mount *m);
-void *mount_sb(struct mount *m);
 
 #define ST_VALID 0x20u
 #define DEV_RAMFS 1                     /* fs/ramfs.c: the root's st_dev */

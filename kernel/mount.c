@@ -69,7 +69,7 @@ int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel,
 		if (strlen(tail) >= n) {
 			r = -ENAMETOOLONG;
 		} else {
-			strcpy(rel, tail);
+			memcpy(rel, tail, strlen(tail) + 1);
 			*mp = best;
 			r = 1;
 		}

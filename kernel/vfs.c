@@ -19,14 +19,6 @@
 #include "../fs/file.h"
 #include "../fs/mount.h"
 
-/* kernel/mount.c: which mounted file system holds a path. */
-struct mount;
-int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n);
-const struct vfs_fs_ops *mount_ops(struct mount *m);
-void *mount_sb(struct mount *m);
-const char *mount_point(struct mount *m);
-int mount_show(char *buf, size_t n);
-int mount_root_on_disk(void);
 
 /* A path on a mounted file system: the mount's operation runs instead of
  * the ramfs's.  OPS and SB name the mount, REL the path inside it. */

@@ -24,7 +24,7 @@ static int dir_blocks(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 static int dir_scan(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, uint64_t from_blk,
 		    scan_fn fn, void *ctx)
 {
-	uint64_t nblk;
+	uint64_t nblk = 0;
 	int err = dir_blocks(fs, dino, dir, &nblk);
 	for (uint64_t l = from_blk; !err && l < nblk; l++) {
 		uint32_t pblk;

@@ -40,7 +40,13 @@ struct ext2_fs {
 int ext2_corrupt(struct ext2_fs *fs, const char *what, uint32_t ino, uint64_t val);
 uint32_t ext2_now(void);
 
-/* super.c */
+/* super.c (the vfs_fs_ops entries of the volume) */
+struct kstatfs64;
+int ext2_mount(struct blkdev *dev, int ro, void **sbp);
+int ext2_umount(void *sb);
+int ext2_statfs(void *sb, struct kstatfs64 *sf);
+int ext2_sync(void *sb);
+int ext2_read_only(void *sb);
 int ext2_write_meta(struct ext2_fs *fs);        /* superblock + descriptors to the cache */
 
 /* alloc.c */

@@ -90,7 +90,8 @@ struct ext2_inode {
 	/* large inodes (s_inode_size > 128) */
 	uint16_t i_extra_isize;
 	uint16_t i_checksum_hi;
-} __attribute__((packed));
+};                                      /* naturally aligned: not packed (pointers into i_block) */
+_Static_assert(sizeof(struct ext2_inode) == 132, "ext2 inode layout");
 
 struct ext2_dirent {
 	uint32_t inode;

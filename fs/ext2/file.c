@@ -283,7 +283,7 @@ struct file *ext2_file_open(struct ext2_fs *fs, uint32_t ino, struct ext2_inode 
 	}
 	struct ext2_file *e = kzalloc(sizeof(*e));
 	if (e && dirpath && (e->dirpath = kmalloc(strlen(dirpath) + 1)) != 0)
-		strcpy(e->dirpath, dirpath);
+		memcpy(e->dirpath, dirpath, strlen(dirpath) + 1);
 	struct file *f = e && (!dirpath || e->dirpath) ?
 		file_new(t == S_IFDIR ? &ext2_dir_ops : &ext2_reg_ops, e, flags) : 0;
 	if (!f) {

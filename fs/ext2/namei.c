@@ -48,7 +48,7 @@ static int walk(struct ext2_fs *fs, const char *path, int follow, struct ewalk *
 	int links = 0, err;
 	if (strlen(path) >= sizeof(w->path))
 		return -ENAMETOOLONG;
-	strcpy(w->path, path);
+	strlcpy(w->path, path, VFS_PATH_MAX);
 restart:
 	w->canon[0] = 0;
 	w->dino = w->ino = EXT2_ROOT_INO;
@@ -122,7 +122,7 @@ restart:
 		p = rest;
 	}
 	if (!w->canon[0])
-		strcpy(w->canon, "/");
+		strlcpy(w->canon, "/", VFS_PATH_MAX);
 	return 0;
 }
 
@@ -551,17 +551,12 @@ static int e_resolve_dir(void *sb, const char *path, char *out, size_t n)
 	if (!err && strlen(w->canon) >= n)
 		err = -ENAMETOOLONG;
 	if (!err)
-		strcpy(out, w->canon);
+		strlcpy(out, w->canon, VFS_PATH_MAX);
 	END();
 	kfree(w);
 	return err;
 }
 
-int ext2_mount(struct blkdev *dev, int ro, void **sbp);
-int ext2_umount(void *sb);
-int ext2_statfs(void *sb, struct kstatfs64 *sf);
-int ext2_sync(void *sb);
-int ext2_read_only(void *sb);
 
 const struct vfs_fs_ops ext2_fs_ops = {
 	.type = "ext2",

@@ -93,7 +93,7 @@ int ext2_mount(struct blkdev *dev, int ro, void **sbp)
 		return -ENOMEM;
 	mutex_init(&fs->lock, "ext2");
 	fs->dev = dev;
-	strncpy(fs->name, dev->name, sizeof(fs->name) - 1);
+	strlcpy(fs->name, dev->name, sizeof(fs->name));
 	fs->dev_id = dev->rdev ? dev->rdev : 0x800;
 	int err = blk_rw(dev, BLK_READ, EXT2_SB_OFFSET / BLK_SECTOR, &fs->sb, sizeof(fs->sb) / BLK_SECTOR);
 	if (err) {
