@@ -144,7 +144,8 @@ int vfs_mount(const char *cwd, const char *source, const char *target, const cha
 		r = vfs_stat(cwd, source, &st, 1);
 		if (!r && (st.st_mode & S_IFMT) != S_IFBLK)
 			r = -ENOTBLK;
-		if (!r && !(dev = blkdev_by_rdev((uint32_t)st.st_rdev)))
+		/* the node's name ("/dev/vda1"), else its device number */
+		if (!r && !(dev = blkdev_lookup(source)) && !(dev = blkdev_by_rdev((uint32_t)st.st_rdev)))
 			r = -ENXIO;
 	}
 	if (!r)
