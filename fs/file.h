@@ -16,6 +16,13 @@ struct file_ops {
 	 * ramfs_readdir; and the directory's absolute path (file_dir_path). */
 	int (*readdir)(struct file *f, ramfs_fill_fn fill, void *ctx);
 	int (*dir_path)(struct file *f, char *buf, size_t n);
+	/* Files of a mounted file system (fs/mount.h): positioned reads (the
+	 * ELF loader), ftruncate, futimens, fstatfs, fsync.  NULL: refused. */
+	ssize32_t (*pread)(struct file *f, void *buf, size_t n, uint64_t off);
+	int (*truncate)(struct file *f, uint64_t size);
+	int (*utimens)(struct file *f, const struct vfs_timespec *ts);
+	int (*statfs)(struct file *f, struct kstatfs64 *sf);
+	int (*fsync)(struct file *f, int datasync);
 	int tty;
 	/* Reads never wait and fill what is asked (/dev/zero): read(2) goes on
 	 * past its bounce buffer, as for regular files (dd counts full blocks). */

@@ -1,8 +1,8 @@
 /*
  * statfs(2) and fstatfs(2): which file system a file lives on, and its
  * totals.  Today the file system is known by the file's st_dev (ramfs,
- * /proc, pipes); when the mount table routes paths to more file systems
- * (ext2), statfs_of_dev grows a case per kind, or asks the mount.
+ * /proc, pipes); a path or file on a mounted file system (ext2) asks
+ * the mount (fs/mount.h).
  *
  * The root ramfs keeps its data in RAM, so it reports the RAM the frame
  * allocator manages: total = the free frames right after boot, free and
@@ -14,6 +14,10 @@
 #include <amphi/mm.h>
 #include <amphi/string.h>
 #include <amphi/errno.h>
+#include <amphi/heap.h>
+#include "file.h"
+#include "mount.h"
+
 
 #define ST_VALID 0x20u
 #define DEV_RAMFS 1                     /* fs/ramfs.c: the root's st_dev */
@@ -47,11 +51,21 @@ int vfs_statfs(const char *cwd, const char *path, struct kstatfs64 *sf)
 {
 	struct kstat64 st;
 	int r = vfs_stat(cwd, path, &st, 1);
-	return r ? r : statfs_of_dev(st.st_dev, sf);
+	if (r)
+		return r;
+	struct mount *m;
+	char *rel = kmalloc(VFS_PATH_MAX);
+	int mr = rel ? mount_route(cwd, path, &m, rel, VFS_PATH_MAX) : -ENOMEM;
+	kfree(rel);
+	if (mr)                         /* a mounted file system (fs/mount.h) */
+		return mr < 0 ? mr : mount_ops(m)->statfs(mount_sb(m), sf);
+	return statfs_of_dev(st.st_dev, sf);
 }
 
 int file_statfs(struct file *f, struct kstatfs64 *sf)
 {
+	if (f->ops && f->ops->statfs)
+		return f->ops->statfs(f, sf);
 	struct kstat64 st;
 	int r = file_stat(f, &st);
 	return r ? r : statfs_of_dev(st.st_dev, sf);

@@ -14,6 +14,7 @@
 #include <amphi/heap.h>
 #include <amphi/string.h>
 #include "file.h"
+#include "mount.h"
 
 #ifndef __NR_link
 #define __NR_link 9
@@ -629,6 +630,88 @@ SYSCALL_DEFINE(__NR_link, link)
 	}
 	kfree(u1);
 	return r;
+}
+
+/* rename, renameat, renameat2 (flags 0 only): on mounted file systems. */
+static long do_renameat(int olddir, uint32_t uold, int newdir, uint32_t unew, uint32_t flags)
+{
+	if (flags)
+		return -EINVAL;
+	struct upath *u1, *u2;
+	int r = get_upath(uold, olddir, 0, &u1);
+	if (r)
+		return r;
+	r = get_upath(unew, newdir, 0, &u2);
+	if (!r) {
+		/* both relative to their own bases: make the second absolute */
+		char *abs = kmalloc(VFS_PATH_MAX);
+		r = abs ? path_normalize(u2->base, u2->path, abs, VFS_PATH_MAX) : -ENOMEM;
+		if (r >= 0)
+			r = vfs_rename(u1->base, u1->path, abs);
+		kfree(abs);
+		kfree(u2);
+	}
+	kfree(u1);
+	return r;
+}
+
+SYSCALL_DEFINE(38, rename)
+{
+	return do_renameat(AT_FDCWD, a->arg[0], AT_FDCWD, a->arg[1], 0);
+}
+
+SYSCALL_DEFINE(302, renameat)
+{
+	return do_renameat((int)a->arg[0], a->arg[1], (int)a->arg[2], a->arg[3], 0);
+}
+
+SYSCALL_DEFINE(353, renameat2)
+{
+	return do_renameat((int)a->arg[0], a->arg[1], (int)a->arg[2], a->arg[3], a->arg[4]);
+}
+
+/* mount(2): source a block device node, fstype "ext2" (data ignored);
+ * umount(2), umount2(2). */
+SYSCALL_DEFINE(21, mount)
+{
+	struct upath *src, *dst;
+	char type[16];
+	long n = strncpy_from_user(type, a->arg[2], sizeof(type));
+	if (n < 0)
+		return n;
+	if (n >= (long)sizeof(type))
+		return -ENODEV;
+	int r = get_upath(a->arg[0], AT_FDCWD, 0, &src);
+	if (r)
+		return r;
+	r = get_upath(a->arg[1], AT_FDCWD, 0, &dst);
+	if (!r) {
+		r = vfs_mount(src->base, src->path, dst->path, type, a->arg[3]);
+		kfree(dst);
+	}
+	kfree(src);
+	return r;
+}
+
+static long do_umount(uint32_t upath, int flags)
+{
+	struct upath *u;
+	int r = get_upath(upath, AT_FDCWD, 0, &u);
+	if (r)
+		return r;
+	r = vfs_umount(u->base, u->path, flags);
+	kfree(u);
+	return r;
+}
+
+SYSCALL_DEFINE(22, umount)
+{
+	return do_umount(a->arg[0], 0);
+}
+
+SYSCALL_DEFINE(52, umount2)
+{
+	return do_umount(a->arg[0], (int)a->arg[1]);
 }
 
 static long do_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf, uint32_t size)

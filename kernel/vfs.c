@@ -17,6 +17,27 @@
 #include <amphi/cmdline.h>
 #include <amphi/timer.h>
 #include "../fs/file.h"
+#include "../fs/mount.h"
+
+
+/* A path on a mounted file system: the mount's operation runs instead of
+ * the ramfs's.  OPS and SB name the mount, REL the path inside it. */
+#define ROUTE(cwd, path, call) do {                                             \
+		struct mount *m_;                                               \
+		char *REL = kmalloc(VFS_PATH_MAX);                              \
+		if (!REL)                                                       \
+			return -ENOMEM;                                         \
+		int mr_ = mount_route(cwd, path, &m_, REL, VFS_PATH_MAX);       \
+		if (mr_) {                                                      \
+			const struct vfs_fs_ops *OPS = mount_ops(m_);           \
+			void *SB = mount_sb(m_);                                \
+			(void)OPS; (void)SB;                                    \
+			int rr_ = mr_ < 0 ? mr_ : (call);                       \
+			kfree(REL);                                             \
+			return rr_;                                             \
+		}                                                               \
+		kfree(REL);                                                     \
+	} while (0)
 
 static struct ramfs rootfs;
 static int vfs_ready;
@@ -202,6 +223,19 @@ struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mod
 		*err = -EINVAL;
 		return 0;
 	}
+	{
+		struct mount *m;
+		char *rel = kmalloc(VFS_PATH_MAX);
+		int mr = rel ? mount_route(cwd, path, &m, rel, VFS_PATH_MAX) : -ENOMEM;
+		if (mr) {
+			f = mr < 0 ? 0 : mount_ops(m)->open(mount_sb(m), rel, flags, mode, mount_point(m), err);
+			if (mr < 0)
+				*err = mr;
+			kfree(rel);
+			return f;
+		}
+		kfree(rel);
+	}
 	struct procfs_ent pe;
 	if (procfs_match(cwd, path, follow, &pe, err)) {
 		if (!*err && !(f = file_alloc(flags)))
@@ -338,6 +372,8 @@ ssize32_t file_write(struct file *f, const void *kbuf, size_t n)
 
 ssize32_t vfs_pread(struct file *f, void *kbuf, size_t n, uint64_t off)
 {
+	if (f->ops && f->ops->pread)
+		return f->ops->pread(f, kbuf, n > VFS_RW_MAX ? VFS_RW_MAX : n, off);
 	if (f->ops || !f->node)
 		return -ESPIPE;
 	if (RNODE_IS_DIR(f->node))
@@ -508,10 +544,12 @@ int file_dir_path(struct file *f, char *buf, size_t n)
 
 int vfs_truncate(struct file *f, uint64_t size)
 {
+	if ((f->flags & O_ACCMODE) == O_RDONLY && (f->node || (f->ops && f->ops->truncate)))
+		return -EBADF;
+	if (f->ops && f->ops->truncate)
+		return f->ops->truncate(f, size);
 	if (f->ops || !f->node)
 		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		return -EBADF;
 	LOCK();
 	int r = ramfs_truncate(f->node, size);
 	UNLOCK();
@@ -553,11 +591,74 @@ static int procfs_refuse(const char *cwd, const char *path)
 	return !err && pe.kind == PROCFS_ROOT ? -EBUSY : -EACCES;
 }
 
+static int access_mounted(const struct vfs_fs_ops *ops, void *sb, const char *rel, int mode, int follow)
+{
+	struct kstat64 st;
+	int r = ops->stat(sb, rel, follow, &st);
+	if (!r && (mode & 1) && (st.st_mode & S_IFMT) != S_IFDIR && !(st.st_mode & 0111))
+		r = -EACCES;
+	if (!r && (mode & 2) && ops->read_only(sb))
+		r = -EROFS;
+	return r;
+}
+
+/* chdir into a mount: the mount point joined with the fs's canonical path. */
+static int resolve_mounted(const struct vfs_fs_ops *ops, void *sb, const char *rel, const char *point,
+			   char *out, size_t n)
+{
+	char *in = kmalloc(VFS_PATH_MAX);
+	if (!in)
+		return -ENOMEM;
+	int r = ops->resolve_dir(sb, rel, in, VFS_PATH_MAX);
+	if (!r) {
+		int k = strcmp(point, "/") ? snprintf(out, n, "%s%s", point, strcmp(in, "/") ? in : "")
+					   : snprintf(out, n, "%s", in);
+		r = k >= (int)n ? -ENAMETOOLONG : 0;
+	}
+	kfree(in);
+	return r;
+}
+
+/* link and rename: 1 when both paths are the ramfs's (go on there), the
+ * mounted fs's result when both are on one mount, -EXDEV across. */
+static int two_paths(const char *cwd, const char *from, const char *to, int rename, int follow)
+{
+	struct mount *ma = 0, *mb = 0;
+	char *ra = kmalloc(VFS_PATH_MAX), *rb = kmalloc(VFS_PATH_MAX);
+	int r = -ENOMEM;
+	if (ra && rb) {
+		int a = mount_route(cwd, from, &ma, ra, VFS_PATH_MAX);
+		int b = mount_route(cwd, to, &mb, rb, VFS_PATH_MAX);
+		if (a < 0 || b < 0)
+			r = a < 0 ? a : b;
+		else if (!a && !b)
+			r = 1;
+		else if (ma != mb)
+			r = -EXDEV;
+		else if (rename)
+			r = mount_ops(ma)->rename(mount_sb(ma), ra, rb);
+		else
+			r = mount_ops(ma)->link(mount_sb(ma), ra, rb, follow);
+	}
+	kfree(ra);
+	kfree(rb);
+	return r;
+}
+
+/* rename(2): on a mounted file system; the ramfs has no rename (busybox
+ * mv copies and removes on EXDEV). */
+int vfs_rename(const char *cwd, const char *from, const char *to)
+{
+	int r = two_paths(cwd, from, to, 1, 0);
+	return r == 1 ? -EXDEV : r;
+}
+
 int vfs_stat(const char *cwd, const char *path, struct kstat64 *st, int follow)
 {
 	struct ramfs_walk w;
 	struct procfs_ent pe;
 	int err;
+	ROUTE(cwd, path, OPS->stat(SB, REL, follow, st));
 	if (procfs_match(cwd, path, follow, &pe, &err))
 		return err ? err : procfs_stat(&pe, st);
 	LOCK();
@@ -583,6 +684,10 @@ int vfs_utimens(const char *cwd, const char *path, struct file *f, int follow,
 		else
 			t[i] = ramfs_now(&rootfs);
 	}
+	if (path)
+		ROUTE(cwd, path, OPS->utimens(SB, REL, follow, ts));
+	else if (f && f->ops && f->ops->utimens)
+		return f->ops->utimens(f, ts);
 	if (path) {
 		int pr = procfs_refuse(cwd, path);
 		if (pr)
@@ -602,6 +707,7 @@ int vfs_utimens(const char *cwd, const char *path, struct file *f, int follow,
 int vfs_mkdir(const char *cwd, const char *path, uint32_t mode)
 {
 	struct ramfs_walk w;
+	ROUTE(cwd, path, OPS->mkdir(SB, REL, mode));
 	int pr = procfs_refuse(cwd, path);
 	if (pr)
 		return pr;
@@ -618,6 +724,7 @@ int vfs_mkdir(const char *cwd, const char *path, uint32_t mode)
 int vfs_unlink(const char *cwd, const char *path, int rmdir)
 {
 	struct ramfs_walk w;
+	ROUTE(cwd, path, OPS->unlink(SB, REL, rmdir));
 	int pr = procfs_refuse(cwd, path);
 	if (pr)
 		return pr;
@@ -636,6 +743,7 @@ int vfs_unlink(const char *cwd, const char *path, int rmdir)
 int vfs_symlink(const char *cwd, const char *target, const char *path)
 {
 	struct ramfs_walk w;
+	ROUTE(cwd, path, OPS->symlink(SB, target, REL));
 	int pr = procfs_refuse(cwd, path);
 	if (pr)
 		return pr;
@@ -652,6 +760,9 @@ int vfs_symlink(const char *cwd, const char *target, const char *path)
 int vfs_link(const char *cwd, const char *oldpath, const char *newpath, int follow)
 {
 	struct ramfs_walk w, w2;
+	int two = two_paths(cwd, oldpath, newpath, 0, follow);
+	if (two != 1)
+		return two;
 	int pr = procfs_refuse(cwd, newpath);
 	if (!pr)
 		pr = procfs_refuse(cwd, oldpath) ? -EXDEV : 0;
@@ -676,6 +787,7 @@ int vfs_readlink(const char *cwd, const char *path, char *buf, size_t n)
 	struct ramfs_walk w;
 	struct procfs_ent pe;
 	int err;
+	ROUTE(cwd, path, OPS->readlink(SB, REL, buf, n));
 	if (procfs_match(cwd, path, 0, &pe, &err))
 		return err ? err : procfs_readlink(&pe, buf, n);
 	LOCK();
@@ -701,6 +813,7 @@ int vfs_access(const char *cwd, const char *path, int mode, int follow)
 	struct procfs_ent pe;
 	struct kstat64 st;
 	int err;
+	ROUTE(cwd, path, access_mounted(OPS, SB, REL, mode, follow));
 	if (procfs_match(cwd, path, follow, &pe, &err)) {
 		if (!err)
 			err = procfs_stat(&pe, &st);
@@ -722,6 +835,7 @@ int vfs_resolve_dir(const char *cwd, const char *path, char *out, size_t outlen)
 	struct ramfs_walk w;
 	struct procfs_ent pe;
 	int err;
+	ROUTE(cwd, path, resolve_mounted(OPS, SB, REL, mount_point(m_), out, outlen));
 	if (procfs_match(cwd, path, 1, &pe, &err)) {
 		if (!err)
 			err = procfs_dir_path(&pe, out, outlen);
@@ -851,6 +965,9 @@ void fd_set_cloexec(struct fdtable *t, int fd, int on)
  * "rootfs" out.)  A real mount table replaces this body. */
 int vfs_mounts_show(char *buf, size_t n)
 {
-	return snprintf(buf, n, "ramfs / ramfs rw 0 0\n"
-				"proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+	int k = snprintf(buf, n, "%s", mount_root_on_disk() ? "" : "ramfs / ramfs rw 0 0\n");
+	k += mount_show(k < (int)n ? buf + k : 0, k < (int)n ? n - (size_t)k : 0);
+	k += snprintf(k < (int)n ? buf + k : 0, k < (int)n ? n - (size_t)k : 0,
+		      "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+	return k;
 }

@@ -162,6 +162,8 @@ int file_isatty(struct file *f);
 int vfs_mkdir(const char *cwd, const char *path, uint32_t mode);
 int vfs_unlink(const char *cwd, const char *path, int rmdir);
 int vfs_symlink(const char *cwd, const char *target, const char *path);
+/* rename(2) on a mounted file system (-EXDEV on the ramfs or across mounts). */
+int vfs_rename(const char *cwd, const char *from, const char *to);
 int vfs_link(const char *cwd, const char *oldpath, const char *newpath, int follow);
 /* Symlink target into buf (not NUL-terminated): length, -EINVAL if not a link. */
 int vfs_readlink(const char *cwd, const char *path, char *buf, size_t n);

@@ -1,0 +1,298 @@
+/*
+ * ext2 inodes and file data: inodes read from and written to the inode
+ * tables, the block map (12 direct pointers, single/double/triple
+ * indirect trees, holes read as zeros), reads, writes that fill holes,
+ * and truncation that frees data and emptied indirect blocks.  i_blocks
+ * counts 512-byte sectors of every block an inode owns, as e2fsck checks.
+ */
+#include "ext2.h"
+#include <amphi/errno.h>
+#include <amphi/printk.h>
+#include <amphi/string.h>
+
+int ext2_blk_ok(struct ext2_fs *fs, uint32_t blk)
+{
+	return blk > fs->g.first_data && blk < fs->g.blocks;
+}
+
+static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk, uint32_t *off)
+{
+	const struct ext2_geom *g = &fs->g;
+	if (ino == 0 || ino > g->inodes)
+		return ext2_corrupt(fs, "inode number out of range", ino, ino);
+	uint32_t grp = (ino - 1) / g->ipg, idx = (ino - 1) % g->ipg;
+	uint64_t byte = (uint64_t)idx * g->inode_size;
+	*blk = fs->gd[grp].bg_inode_table + (uint32_t)(byte / g->bsize);
+	*off = (uint32_t)(byte % g->bsize);
+	return 0;
+}
+
+int ext2_iread(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
+{
+	uint32_t blk, off;
+	int err = inode_loc(fs, ino, &blk, &off);
+	if (err)
+		return err;
+	struct buf *b = bread(fs->dev, blk, fs->g.bsize, &err);
+	if (!b)
+		return err;
+	size_t n = fs->g.inode_size < sizeof(*in) ? fs->g.inode_size : sizeof(*in);
+	memset(in, 0, sizeof(*in));
+	memcpy(in, (uint8_t *)b->data + off, n);
+	brelse(b);
+	if (in->i_flags & EXT4_EXTENTS_FL)
+		return ext2_corrupt(fs, "inode uses extents (not ext2)", ino, in->i_flags);
+	return 0;
+}
+
+int ext2_iwrite(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
+{
+	uint32_t blk, off;
+	int err = inode_loc(fs, ino, &blk, &off);
+	if (err)
+		return err;
+	struct buf *b = bread(fs->dev, blk, fs->g.bsize, &err);
+	if (!b)
+		return err;
+	size_t n = fs->g.inode_size < sizeof(*in) ? fs->g.inode_size : sizeof(*in);
+	memcpy((uint8_t *)b->data + off, in, n);
+	bdirty(b);
+	brelse(b);
+	return 0;
+}
+
+uint64_t ext2_isize(const struct ext2_inode *in)
+{
+	uint64_t s = in->i_size;
+	if ((in->i_mode & S_IFMT) == S_IFREG)
+		s |= (uint64_t)in->i_size_high << 32;
+	return s;
+}
+
+void ext2_set_isize(struct ext2_inode *in, uint64_t size)
+{
+	in->i_size = (uint32_t)size;
+	if ((in->i_mode & S_IFMT) == S_IFREG)
+		in->i_size_high = (uint32_t)(size >> 32);
+}
+
+static uint32_t group_of(struct ext2_fs *fs, uint32_t ino)
+{
+	return ino ? (ino - 1) / fs->g.ipg : 0;
+}
+
+/* A fresh zeroed block owned by in. */
+static int new_block(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t *blk)
+{
+	int err = ext2_balloc(fs, group_of(fs, ino), blk);
+	if (err)
+		return err;
+	struct buf *b = bget(fs->dev, *blk, fs->g.bsize, &err);
+	if (!b) {
+		ext2_bfree(fs, *blk);
+		return err;
+	}
+	memset(b->data, 0, fs->g.bsize);
+	bdirty(b);
+	brelse(b);
+	in->i_blocks += fs->g.bsize / 512;
+	return 0;
+}
+
+int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t lblk, int alloc, uint32_t *pblk)
+{
+	uint32_t idx[3];
+	int depth = ext2_bmap_path(fs->ppb, lblk, idx), err;
+	if (depth < 0)
+		return -EFBIG;
+	uint32_t *root = depth == 0 ? &in->i_block[idx[0]] : &in->i_block[EXT2_IND + depth - 1];
+	*pblk = 0;
+	if (!*root) {
+		if (!alloc)
+			return 0;
+		if ((err = new_block(fs, ino, in, root)) != 0)
+			return err;
+	}
+	uint32_t cur = *root;
+	if (!ext2_blk_ok(fs, cur))
+		return ext2_corrupt(fs, "block pointer outside the volume", ino, cur);
+	for (int level = 0; level < depth; level++) {
+		struct buf *b = bread(fs->dev, cur, fs->g.bsize, &err);
+		if (!b)
+			return err;
+		uint32_t *slot = (uint32_t *)b->data + idx[level];
+		if (!*slot) {
+			if (!alloc) {
+				brelse(b);
+				return 0;
+			}
+			if ((err = new_block(fs, ino, in, slot)) != 0) {
+				brelse(b);
+				return err;
+			}
+			bdirty(b);
+		}
+		cur = *slot;
+		brelse(b);
+		if (!ext2_blk_ok(fs, cur))
+			return ext2_corrupt(fs, "indirect block pointer outside the volume", ino, cur);
+	}
+	*pblk = cur;
+	return 0;
+}
+
+long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n)
+{
+	uint64_t size = ext2_isize(in);
+	uint32_t bs = fs->g.bsize;
+	if (off >= size)
+		return 0;
+	if (n > size - off)
+		n = (size_t)(size - off);
+	size_t done = 0;
+	while (done < n) {
+		uint64_t pos = off + done;
+		uint32_t in_blk = (uint32_t)(pos % bs), k = bs - in_blk, pblk;
+		if (k > n - done)
+			k = (uint32_t)(n - done);
+		int err = ext2_bmap(fs, ino, in, pos / bs, 0, &pblk);
+		if (err)
+			return done ? (long)done : err;
+		if (!pblk) {
+			memset((uint8_t *)buf + done, 0, k);
+		} else {
+			struct buf *b = bread(fs->dev, pblk, bs, &err);
+			if (!b)
+				return done ? (long)done : err;
+			memcpy((uint8_t *)buf + done, (uint8_t *)b->data + in_blk, k);
+			brelse(b);
+		}
+		done += k;
+	}
+	return (long)done;
+}
+
+long ext2_write_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, const void *buf, size_t n)
+{
+	uint32_t bs = fs->g.bsize;
+	size_t done = 0;
+	int err = 0;
+	while (done < n) {
+		uint64_t pos = off + done;
+		uint32_t in_blk = (uint32_t)(pos % bs), k = bs - in_blk, pblk;
+		if (k > n - done)
+			k = (uint32_t)(n - done);
+		err = ext2_bmap(fs, ino, in, pos / bs, 1, &pblk);
+		if (err)
+			break;
+		struct buf *b = bread(fs->dev, pblk, bs, &err);
+		if (!b)
+			break;
+		memcpy((uint8_t *)b->data + in_blk, (const uint8_t *)buf + done, k);
+		bdirty(b);
+		brelse(b);
+		done += k;
+		if (off + done > ext2_isize(in))
+			ext2_set_isize(in, off + done);
+	}
+	if (done || n == 0)
+		return (long)done;
+	return err;
+}
+
+/* Frees what lies at or past logical block first in the tree under *ptr
+ * (level 0: a data block).  base: the first logical block it covers. */
+static int trunc_tree(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t *ptr,
+		      int level, uint64_t base, uint64_t first)
+{
+	uint64_t span = ext2_bmap_span(fs->ppb, level);
+	if (!*ptr || base + span <= first)
+		return 0;
+	if (!ext2_blk_ok(fs, *ptr))
+		return ext2_corrupt(fs, "block pointer outside the volume (truncate)", ino, *ptr);
+	int err = 0;
+	if (level > 0) {
+		struct buf *b = bread(fs->dev, *ptr, fs->g.bsize, &err);
+		if (!b)
+			return err;
+		uint64_t child = span / fs->ppb;
+		uint32_t *e = b->data;
+		for (uint32_t i = 0; i < fs->ppb && !err; i++) {
+			if (!e[i] || base + (i + 1) * child <= first)
+				continue;
+			err = trunc_tree(fs, ino, in, &e[i], level - 1, base + i * child, first);
+			bdirty(b);
+		}
+		brelse(b);
+		if (err)
+			return err;
+	}
+	if (base >= first) {            /* the whole subtree went: the block too */
+		err = ext2_bfree(fs, *ptr);
+		*ptr = 0;
+		in->i_blocks -= in->i_blocks >= fs->g.bsize / 512 ? fs->g.bsize / 512 : in->i_blocks;
+	}
+	return err;
+}
+
+static int fast_symlink(struct ext2_fs *fs, const struct ext2_inode *in)
+{
+	return (in->i_mode & S_IFMT) == S_IFLNK &&
+	       in->i_blocks == (in->i_file_acl ? fs->g.bsize / 512 : 0);
+}
+
+int ext2_truncate_blocks(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t size)
+{
+	uint32_t bs = fs->g.bsize;
+	if (fast_symlink(fs, in))
+		return 0;
+	uint64_t first = (size + bs - 1) / bs;
+	int err = 0;
+	for (uint32_t i = 0; i < EXT2_NDIR && !err; i++)
+		err = trunc_tree(fs, ino, in, &in->i_block[i], 0, i, first);
+	uint64_t base = EXT2_NDIR;
+	for (int lv = 1; lv <= 3 && !err; lv++) {
+		err = trunc_tree(fs, ino, in, &in->i_block[EXT2_IND + lv - 1], lv, base, first);
+		base += ext2_bmap_span(fs->ppb, lv);
+	}
+	if (!err && size % bs) {        /* the kept part of the last block: zero its tail */
+		uint32_t pblk;
+		err = ext2_bmap(fs, ino, in, size / bs, 0, &pblk);
+		if (!err && pblk) {
+			struct buf *b = bread(fs->dev, pblk, bs, &err);
+			if (b) {
+				memset((uint8_t *)b->data + size % bs, 0, bs - size % bs);
+				bdirty(b);
+				brelse(b);
+			}
+		}
+	}
+	if (!err)
+		ext2_set_isize(in, size);
+	return err;
+}
+
+int ext2_free_inode_now(struct ext2_fs *fs, uint32_t ino)
+{
+	struct ext2_inode in;
+	int err = ext2_iread(fs, ino, &in);
+	if (err)
+		return err;
+	int dir = (in.i_mode & S_IFMT) == S_IFDIR;
+	err = ext2_truncate_blocks(fs, ino, &in, 0);
+	in.i_dtime = ext2_now();
+	in.i_links_count = 0;
+	int e2 = ext2_iwrite(fs, ino, &in);
+	int e3 = ext2_ifree(fs, ino, dir);
+	return err ? err : e2 ? e2 : e3;
+}
+
+int ext2_drop_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
+{
+	int err = ext2_iwrite(fs, ino, in);
+	if (err || in->i_links_count)
+		return err;
+	if (ext2_is_open(fs, ino))
+		return 0;               /* freed at the last close (file.c) */
+	return ext2_free_inode_now(fs, ino);
+}
