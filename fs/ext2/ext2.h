@@ -14,8 +14,6 @@
 #include <amphi/mutex.h>
 #include <amphi/vfs.h>
 
-#define EUCLEAN 117
-
 struct ext2_open {                      /* inodes held by open files */
 	uint32_t ino, count;
 	int orphan;                     /* unlinked while open: freed at the last close */

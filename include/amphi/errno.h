@@ -62,4 +62,6 @@
 #define EALREADY 114
 #define EINPROGRESS 115
 #define EPROTO 71
+#define ENOTBLK 15
+#define EUCLEAN 117                     /* a file system found corrupt data (ext2) */
 #endif
