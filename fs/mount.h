@@ -46,6 +46,9 @@ int vfs_umount(const char *cwd, const char *target, int flags);
  * *mp, rel; 0: the ramfs's or /proc's; -errno). */
 struct mount;
 int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n);
+/* How many disk file systems are mounted: 0 keeps every path on the ramfs
+ * without a look at the table (and without mount_route's buffers). */
+extern int mounts_active;
 const struct vfs_fs_ops *mount_ops(struct mount *m);
 void *mount_sb(struct mount *m);
 const char *mount_point(struct mount *m);

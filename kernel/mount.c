@@ -42,9 +42,11 @@ static int under(const char *path, const char *point, size_t len)
 
 /* 1 and m, rel when path is on a mounted file system; 0 when it is the
  * ramfs's or /proc's; -errno for a bad path. */
+int mounts_active;
+
 int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n)
 {
-	if (!path)
+	if (!path || !mounts_active)
 		return 0;
 	char *abs = kmalloc(VFS_PATH_MAX);
 	if (!abs)
@@ -127,6 +129,7 @@ int mount_attach(const char *point, const char *type, struct blkdev *dev, int ro
 		m->sb = sb;
 		snprintf(m->source, sizeof(m->source), "/dev/%s", dev->name);
 		m->active = 1;
+		mounts_active++;
 	}
 	mutex_unlock(&mount_lock);
 	return r;
@@ -172,8 +175,10 @@ int vfs_umount(const char *cwd, const char *target, int flags)
 			break;
 		}
 		r = mounts[i].ops->umount(mounts[i].sb);
-		if (!r)
+		if (!r) {
 			mounts[i].active = 0;
+			mounts_active--;
+		}
 	}
 	mutex_unlock(&mount_lock);
 	kfree(point);

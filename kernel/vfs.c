@@ -23,6 +23,8 @@
 /* A path on a mounted file system: the mount's operation runs instead of
  * the ramfs's.  OPS and SB name the mount, REL the path inside it. */
 #define ROUTE(cwd, path, call) do {                                             \
+		if (!mounts_active)                                             \
+			break;                                                  \
 		struct mount *m_;                                               \
 		char *REL = kmalloc(VFS_PATH_MAX);                              \
 		if (!REL)                                                       \
@@ -223,7 +225,7 @@ struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mod
 		*err = -EINVAL;
 		return 0;
 	}
-	{
+	if (mounts_active) {
 		struct mount *m;
 		char *rel = kmalloc(VFS_PATH_MAX);
 		int mr = rel ? mount_route(cwd, path, &m, rel, VFS_PATH_MAX) : -ENOMEM;
