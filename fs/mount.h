@@ -46,6 +46,10 @@ int vfs_umount(const char *cwd, const char *target, int flags);
  * *mp, rel; 0: the ramfs's or /proc's; -errno). */
 struct mount;
 int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n);
+/* The same with the buffer made here: 1 with *mp and *relp (the caller
+ * kfrees it), 0 (no buffer; nothing allocated while nothing is mounted),
+ * or -errno. */
+int mount_find(const char *cwd, const char *path, struct mount **mp, char **relp);
 /* How many disk file systems are mounted: 0 keeps every path on the ramfs
  * without a look at the table (and without mount_route's buffers). */
 extern int mounts_active;

@@ -54,8 +54,8 @@ int vfs_statfs(const char *cwd, const char *path, struct kstatfs64 *sf)
 	if (r)
 		return r;
 	struct mount *m;
-	char *rel = mounts_active ? kmalloc(VFS_PATH_MAX) : 0;
-	int mr = !mounts_active ? 0 : rel ? mount_route(cwd, path, &m, rel, VFS_PATH_MAX) : -ENOMEM;
+	char *rel;
+	int mr = mount_find(cwd, path, &m, &rel);
 	kfree(rel);
 	if (mr)                         /* a mounted file system (fs/mount.h) */
 		return mr < 0 ? mr : mount_ops(m)->statfs(mount_sb(m), sf);

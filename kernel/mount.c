@@ -40,10 +40,10 @@ static int under(const char *path, const char *point, size_t len)
 	return !strncmp(path, point, len) && (path[len] == '/' || path[len] == 0);
 }
 
-/* 1 and m, rel when path is on a mounted file system; 0 when it is the
- * ramfs's or /proc's; -errno for a bad path. */
 int mounts_active;
 
+/* 1 and m, rel when path is on a mounted file system; 0 when it is the
+ * ramfs's or /proc's; -errno for a bad path. */
 int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel, size_t n)
 {
 	if (!path || !mounts_active)
@@ -77,6 +77,22 @@ int mount_route(const char *cwd, const char *path, struct mount **mp, char *rel,
 		}
 	}
 	kfree(abs);
+	return r;
+}
+
+int mount_find(const char *cwd, const char *path, struct mount **mp, char **relp)
+{
+	*relp = 0;
+	if (!path || !mounts_active)
+		return 0;
+	char *rel = kmalloc(VFS_PATH_MAX);
+	if (!rel)
+		return -ENOMEM;
+	int r = mount_route(cwd, path, mp, rel, VFS_PATH_MAX);
+	if (r == 1)
+		*relp = rel;
+	else
+		kfree(rel);
 	return r;
 }
 

@@ -23,22 +23,19 @@
 /* A path on a mounted file system: the mount's operation runs instead of
  * the ramfs's.  OPS and SB name the mount, REL the path inside it. */
 #define ROUTE(cwd, path, call) do {                                             \
-		if (!mounts_active)                                             \
-			break;                                                  \
 		struct mount *m_;                                               \
-		char *REL = kmalloc(VFS_PATH_MAX);                              \
-		if (!REL)                                                       \
-			return -ENOMEM;                                         \
-		int mr_ = mount_route(cwd, path, &m_, REL, VFS_PATH_MAX);       \
+		char *REL;                                                      \
+		int mr_ = mount_find(cwd, path, &m_, &REL);                     \
+		if (mr_ < 0)                                                    \
+			return mr_;                                             \
 		if (mr_) {                                                      \
 			const struct vfs_fs_ops *OPS = mount_ops(m_);           \
 			void *SB = mount_sb(m_);                                \
 			(void)OPS; (void)SB;                                    \
-			int rr_ = mr_ < 0 ? mr_ : (call);                       \
+			int rr_ = (call);                                       \
 			kfree(REL);                                             \
 			return rr_;                                             \
 		}                                                               \
-		kfree(REL);                                                     \
 	} while (0)
 
 static struct ramfs rootfs;
@@ -225,18 +222,15 @@ struct file *vfs_open(const char *cwd, const char *path, int flags, uint32_t mod
 		*err = -EINVAL;
 		return 0;
 	}
-	if (mounts_active) {
-		struct mount *m;
-		char *rel = kmalloc(VFS_PATH_MAX);
-		int mr = rel ? mount_route(cwd, path, &m, rel, VFS_PATH_MAX) : -ENOMEM;
-		if (mr) {
-			f = mr < 0 ? 0 : mount_ops(m)->open(mount_sb(m), rel, flags, mode, mount_point(m), err);
-			if (mr < 0)
-				*err = mr;
-			kfree(rel);
-			return f;
-		}
+	struct mount *m;
+	char *rel;
+	int mr = mount_find(cwd, path, &m, &rel);
+	if (mr) {
+		f = mr < 0 ? 0 : mount_ops(m)->open(mount_sb(m), rel, flags, mode, mount_point(m), err);
+		if (mr < 0)
+			*err = mr;
 		kfree(rel);
+		return f;
 	}
 	struct procfs_ent pe;
 	if (procfs_match(cwd, path, follow, &pe, err)) {
@@ -626,22 +620,18 @@ static int resolve_mounted(const struct vfs_fs_ops *ops, void *sb, const char *r
 static int two_paths(const char *cwd, const char *from, const char *to, int rename, int follow)
 {
 	struct mount *ma = 0, *mb = 0;
-	char *ra = kmalloc(VFS_PATH_MAX), *rb = kmalloc(VFS_PATH_MAX);
-	int r = -ENOMEM;
-	if (ra && rb) {
-		int a = mount_route(cwd, from, &ma, ra, VFS_PATH_MAX);
-		int b = mount_route(cwd, to, &mb, rb, VFS_PATH_MAX);
-		if (a < 0 || b < 0)
-			r = a < 0 ? a : b;
-		else if (!a && !b)
-			r = 1;
-		else if (ma != mb)
-			r = -EXDEV;
-		else if (rename)
-			r = mount_ops(ma)->rename(mount_sb(ma), ra, rb);
-		else
-			r = mount_ops(ma)->link(mount_sb(ma), ra, rb, follow);
-	}
+	char *ra, *rb;
+	int a = mount_find(cwd, from, &ma, &ra), b = mount_find(cwd, to, &mb, &rb), r;
+	if (a < 0 || b < 0)
+		r = a < 0 ? a : b;
+	else if (!a && !b)
+		r = 1;
+	else if (ma != mb)
+		r = -EXDEV;
+	else if (rename)
+		r = mount_ops(ma)->rename(mount_sb(ma), ra, rb);
+	else
+		r = mount_ops(ma)->link(mount_sb(ma), ra, rb, follow);
 	kfree(ra);
 	kfree(rb);
 	return r;
