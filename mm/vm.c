@@ -803,8 +803,10 @@ int vm_fault(struct vm_space *vm, uint32_t addr, int write)
 }
 
 /* Makes va of vm present and private (a zeroed frame where missing,
- * copy-on-write broken), regardless of the area's protection. */
-static int populate_page(struct vm_space *vm, uint32_t va)
+ * copy-on-write broken), regardless of the area's protection.  With
+ * cow_later a copy-on-write page is left as it is and *cow_later set
+ * (vm_populate breaks those after its batch). */
+static int populate_page(struct vm_space *vm, uint32_t va, int *cow_later)
 {
 	struct vm_area *a = vm_find(vm, va);
 	if (!a)
@@ -814,7 +816,9 @@ static int populate_page(struct vm_space *vm, uint32_t va)
 		return -ENOMEM;
 	if (!(*pte & PTE_P))
 		return map_zero(vm, pte, va & PAGE_MASK, a->prot);
-	if (*pte & PTE_COW)
+	if ((*pte & PTE_COW) && cow_later)
+		*cow_later = 1;
+	else if (*pte & PTE_COW)
 		return break_cow(vm, pte, va & PAGE_MASK, a->prot);
 	return 0;
 }
@@ -822,7 +826,7 @@ static int populate_page(struct vm_space *vm, uint32_t va)
 /* The frame for va of vm, made present and private: for the loader. */
 static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
 {
-	int r = populate_page(vm, va);
+	int r = populate_page(vm, va, 0);
 	if (r)
 		return r;
 	*out = (pfn_t)(pte_phys(*pte_lookup(vm, va & PAGE_MASK, 0)) >> PAGE_SHIFT);
@@ -847,20 +851,12 @@ int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len)
 		int r = 0, cow = 0;
 		irqflags_t f = batch_open();
 		batching = platform->mmu.batch_begin != 0;
-		for (unsigned n = 0; va < end && n < POPULATE_BATCH && !r; n++, va += PAGE_SIZE) {
-			struct vm_area *a = vm_find(vm, va);
-			pte_t *pte = a ? pte_lookup(vm, va, 1) : 0;
-			if (!pte)
-				r = a ? -ENOMEM : -EFAULT;
-			else if (!(*pte & PTE_P))
-				r = map_zero(vm, pte, va, a->prot);
-			else
-				cow |= (*pte & PTE_COW) != 0;
-		}
+		for (unsigned n = 0; va < end && n < POPULATE_BATCH && !r; n++, va += PAGE_SIZE)
+			r = populate_page(vm, va, &cow);
 		batching = 0;
 		batch_close(f);
 		for (uint32_t v = from; cow && !r && v < va; v += PAGE_SIZE)
-			r = populate_page(vm, v);
+			r = populate_page(vm, v, 0);
 		if (r)
 			return r;
 	}
