@@ -55,7 +55,7 @@ static uint32_t ino_of(const struct procfs_ent *e)
 
 static uint32_t mode_of(enum procfs_kind k)
 {
-	if (k == PROCFS_ROOT || k == PROCFS_PID_DIR)
+	if (k == PROCFS_ROOT || k == PROCFS_PID_DIR || k == PROCFS_NET_DIR)
 		return S_IFDIR | 0555;
 	if (k == PROCFS_SELF)
 		return S_IFLNK | 0777;
@@ -94,10 +94,11 @@ int procfs_readlink(const struct procfs_ent *e, char *buf, size_t n)
 
 int procfs_dir_path(const struct procfs_ent *e, char *buf, size_t n)
 {
-	if (e->kind != PROCFS_ROOT && e->kind != PROCFS_PID_DIR)
+	if (e->kind != PROCFS_ROOT && e->kind != PROCFS_PID_DIR && e->kind != PROCFS_NET_DIR)
 		return -ENOTDIR;
 	size_t len = e->kind == PROCFS_ROOT ? (size_t)snprintf(buf, n, "/proc")
-					    : (size_t)snprintf(buf, n, "/proc/%d", e->pid);
+		   : e->kind == PROCFS_NET_DIR ? (size_t)snprintf(buf, n, "/proc/net")
+					       : (size_t)snprintf(buf, n, "/proc/%d", e->pid);
 	return len < n ? (int)len : -ENAMETOOLONG;
 }
 
@@ -245,6 +246,11 @@ static int dir_readdir(struct file *f, ramfs_fill_fn fill, void *ctx)
 			c.kind = PROCFS_PID_DIR;
 			c.pid = pid;
 			next = (int64_t)pid + SELF_POS + 2;
+		} else if (e->kind == PROCFS_NET_DIR) {
+			if (pos > 2)
+				return 0;
+			nm = "dev";
+			c.kind = PROCFS_NET_DEV;
 		} else {
 			if (!pid_exists(e->pid))
 				return -ENOENT;
@@ -288,7 +294,7 @@ static const struct file_ops dir_ops = {
 int procfs_open(struct file *f, const struct procfs_ent *e, int flags)
 {
 	int acc = flags & O_ACCMODE;
-	int dir = e->kind == PROCFS_ROOT || e->kind == PROCFS_PID_DIR;
+	int dir = e->kind == PROCFS_ROOT || e->kind == PROCFS_PID_DIR || e->kind == PROCFS_NET_DIR;
 	if ((flags & O_CREAT) && (flags & O_EXCL))
 		return -EEXIST;
 	if (e->kind == PROCFS_SELF)

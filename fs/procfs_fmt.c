@@ -66,7 +66,14 @@ int procfs_parse(const char *rest, int self_pid, int follow, struct procfs_ent *
 		for (const struct procfs_sys_file *f = procfs_sys_files; f->name; f++)
 			if (is_name(c, len, f->name)) {
 				out->kind = f->kind;
-				return component(&p, &c) ? -ENOTDIR : 0;
+				len = component(&p, &c);
+				if (f->kind == PROCFS_NET_DIR && len) {
+					if (!is_name(c, len, "dev"))
+						return -ENOENT;
+					out->kind = PROCFS_NET_DEV;
+					len = component(&p, &c);
+				}
+				return len ? -ENOTDIR : 0;
 			}
 		return -ENOENT;
 	}

@@ -25,6 +25,7 @@
 #include <amphi/errno.h>
 #include <amphi/klog.h>
 #include "file.h"
+#include "../net/netdev.h"
 #include <asm/cpu.h>
 #include <asm/tsc.h>
 
@@ -92,7 +93,7 @@ static void cpu_fill(struct procfs_sys *s)
 int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len)
 {
 	struct procfs_sys *s = kzalloc(sizeof(*s));
-	char *mounts = 0;
+	char *extra = 0;                /* the mount table or the interface counters */
 	if (!s)
 		return -ENOMEM;
 	meminfo_fill(s);
@@ -115,19 +116,29 @@ int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len)
 	if (kind == PROCFS_CPUINFO)
 		cpu_fill(s);
 	if (kind == PROCFS_MOUNTS) {
-		mounts = kmalloc(MOUNTS_MAX);
-		if (!mounts) {
+		extra = kmalloc(MOUNTS_MAX);
+		if (!extra) {
 			kfree(s);
 			return -ENOMEM;
 		}
-		vfs_mounts_show(mounts, MOUNTS_MAX);
-		s->mounts = mounts;
+		vfs_mounts_show(extra, MOUNTS_MAX);
+		s->mounts = extra;
+	}
+	if (kind == PROCFS_NET_DEV) {
+		size_t n = netdev_proc_format(0, 0) + 1;
+		extra = kmalloc(n);
+		if (!extra) {
+			kfree(s);
+			return -ENOMEM;
+		}
+		netdev_proc_format(extra, n);
+		s->net_dev = extra;
 	}
 	size_t need = procfs_format_sys(kind, s, 0, 0);
 	char *buf = kmalloc(need + 1);
 	if (buf)
 		procfs_format_sys(kind, s, buf, need + 1);
-	kfree(mounts);
+	kfree(extra);
 	kfree(s);
 	if (!buf)
 		return -ENOMEM;

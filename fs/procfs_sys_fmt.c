@@ -13,7 +13,8 @@
 const struct procfs_sys_file procfs_sys_files[] = {
 	{ "cpuinfo", PROCFS_CPUINFO }, { "kmsg", PROCFS_KMSG }, { "loadavg", PROCFS_LOADAVG },
 	{ "meminfo", PROCFS_MEMINFO },
-	{ "mounts", PROCFS_MOUNTS }, { "stat", PROCFS_SYSSTAT }, { "uptime", PROCFS_UPTIME },
+	{ "mounts", PROCFS_MOUNTS }, { "net", PROCFS_NET_DIR }, { "stat", PROCFS_SYSSTAT },
+	{ "uptime", PROCFS_UPTIME },
 	{ "version", PROCFS_VERSION }, { 0, PROCFS_ROOT },
 };
 
@@ -155,6 +156,9 @@ size_t procfs_format_sys(enum procfs_kind kind, const struct procfs_sys *s, char
 		break;
 	case PROCFS_MOUNTS:
 		put(&o, "%s", s->mounts ? s->mounts : "");
+		break;
+	case PROCFS_NET_DEV:
+		put(&o, "%s", s->net_dev ? s->net_dev : "");
 		break;
 	case PROCFS_UPTIME:
 		put_centi(&o, s->uptime_ns, " ");

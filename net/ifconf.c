@@ -3,7 +3,8 @@
  * SIOCGIF{FLAGS,ADDR,NETMASK,BRDADDR,MTU,HWADDR,INDEX,NAME},
  * SIOCSIF{FLAGS,ADDR,NETMASK}) on lwIP's netifs.  They run in the tcpip
  * thread (tcpip_api_call), which owns lwIP's state.  Names as Linux
- * spells them: lwIP's "lo" is lo, "en" number N is ethN.
+ * spells them: lwIP's "lo" is lo, an Ethernet device ("et", net/netdev.c)
+ * is the ethN its driver registered.
  */
 #include "lwip/tcpip.h"
 #include "lwip/netif.h"
@@ -11,6 +12,7 @@
 #include <amphi/printk.h>
 #include <amphi/string.h>
 #include "ifconf.h"
+#include "netdev.h"
 
 #define L_EINVAL 22
 #define L_ENODEV 19
@@ -28,8 +30,8 @@ static void linux_name(struct netif *n, char out[IFNAMSIZ_L])
 	memset(out, 0, IFNAMSIZ_L);
 	if (n->name[0] == 'l' && n->name[1] == 'o')
 		snprintf(out, IFNAMSIZ_L, "lo");
-	else if (n->name[0] == 'e' && n->name[1] == 'n')
-		snprintf(out, IFNAMSIZ_L, "eth%u", n->num);
+	else if (n->name[0] == 'e' && n->name[1] == 't')
+		snprintf(out, IFNAMSIZ_L, "%s", ((struct netdev *)n->state)->name);
 	else
 		snprintf(out, IFNAMSIZ_L, "%c%c%u", n->name[0], n->name[1], n->num);
 }

@@ -16,7 +16,10 @@
 #include <amphi/printk.h>
 #include <amphi/string.h>
 #include <amphi/errno.h>
+#include <amphi/net.h>
 #include <stdio.h>
+
+void ipconfig_start(struct netif *netif, struct netdev *dev, int index);   /* net/ipconfig.c */
 
 #define NETDEV_MAX 4
 #define FRAME_MAX  1518                 /* 14 header + 1500 + 4 VLAN tag */
@@ -62,6 +65,7 @@ struct add_call {
 	struct tcpip_api_call_data call;        /* first: lwIP passes this pointer back */
 	struct netif *netif;
 	struct netdev *dev;
+	int index;
 };
 
 /* netif_add runs in the tcpip thread (no core locking); the caller waits. */
@@ -71,6 +75,7 @@ static err_t add_in_tcpip(struct tcpip_api_call_data *call)
 	if (!netif_add(c->netif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4,
 		       c->dev, dev_init, tcpip_input))
 		return ERR_IF;
+	ipconfig_start(c->netif, c->dev, c->index);
 	return ERR_OK;
 }
 
@@ -78,10 +83,13 @@ int netdev_register(struct netdev *dev)
 {
 	if (ndevs == NETDEV_MAX || !dev->xmit)
 		return -ENOSPC;
+	int err = net_up();       /* a device starts the stack (the first socket may come later) */
+	if (err)
+		return err;
 	int i = ndevs;
 	snprintf(dev->name, sizeof(dev->name), "eth%d", i);
 	dev->netif = &netifs[i];
-	struct add_call c = { .netif = &netifs[i], .dev = dev };
+	struct add_call c = { .netif = &netifs[i], .dev = dev, .index = i };
 	if (tcpip_api_call(add_in_tcpip, &c.call) != ERR_OK)
 		return -EIO;
 	devs[i] = dev;

@@ -23,7 +23,7 @@ struct virtio_dev {
 	struct pci_dev *pci;
 	volatile uint8_t *common, *isr, *cfg, *notify;
 	uint32_t notify_mult;
-	unsigned type;                  /* 2: block */
+	unsigned type;                  /* 1: network, 2: block */
 	uint64_t features;              /* negotiated */
 };
 
@@ -41,4 +41,7 @@ void virtio_driver_ok(struct virtio_dev *v);
 void virtio_fail(struct virtio_dev *v);
 /* INTx: reads (and so clears) the ISR status. */
 uint8_t virtio_isr(struct virtio_dev *v);
+/* The device drivers (virtio_pci_probe picks one by device type). */
+int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd);
+int virtio_net_attach(struct pci_dev *d, struct virtio_dev *vd);
 #endif

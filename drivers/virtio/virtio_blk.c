@@ -151,7 +151,6 @@ static int vblk_submit(struct blkdev *d, struct blk_request *r)
 
 static const struct blkdev_ops vblk_ops = { .submit = vblk_submit, .poll = vblk_poll };
 
-int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd);
 
 int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 {
@@ -223,19 +222,4 @@ int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 	       blk_size, bd->read_only ? ", read-only" : "", b->q.size, virtio_num_queues(v), segs,
 	       b->flush_ok ? "yes" : "no", d->irq_mode);
 	return blkdev_register(bd);
-}
-
-int virtio_pci_probe(struct pci_dev *d)
-{
-	if (d->device < 0x1000 || d->device > 0x107f)
-		return -1;
-	struct virtio_dev vd;
-	if (virtio_pci_init(&vd, d))
-		return -1;
-	if (vd.type != 2) {
-		printk("virtio: %s: device type %u: no driver\n", d->name, vd.type);
-		return -1;
-	}
-	pci_enable(d);
-	return virtio_blk_attach(d, &vd) ? -1 : 0;
 }

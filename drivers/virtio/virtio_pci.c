@@ -190,3 +190,24 @@ uint8_t virtio_isr(struct virtio_dev *v)
 {
 	return *v->isr;
 }
+
+/* The PCI driver table's entry (drivers/pci/pci_drivers.c): a modern
+ * device goes to the driver of its type. */
+int virtio_pci_probe(struct pci_dev *d)
+{
+	if (d->device < 0x1000 || d->device > 0x107f)
+		return -1;
+	struct virtio_dev vd;
+	if (virtio_pci_init(&vd, d))
+		return -1;
+	if (vd.type == 1) {
+		pci_enable(d);
+		return virtio_net_attach(d, &vd) ? -1 : 0;
+	}
+	if (vd.type != 2) {
+		printk("virtio: %s: device type %u: no driver\n", d->name, vd.type);
+		return -1;
+	}
+	pci_enable(d);
+	return virtio_blk_attach(d, &vd) ? -1 : 0;
+}

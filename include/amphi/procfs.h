@@ -51,7 +51,10 @@ enum procfs_kind {
 	/* files about the whole system (fs/procfs_sys.c), in /proc itself */
 	PROCFS_MEMINFO, PROCFS_MOUNTS, PROCFS_UPTIME, PROCFS_LOADAVG,
 	PROCFS_CPUINFO, PROCFS_VERSION, PROCFS_SYSSTAT,         /* /proc/stat */
+	PROCFS_NET_DIR,                 /* /proc/net */
 	PROCFS_KMSG,                    /* the kernel log, read as syslog READ does */
+	/* below /proc/net (not listed in /proc itself) */
+	PROCFS_NET_DEV,                 /* /proc/net/dev: the interfaces' counters (net/netdev.c) */
 };
 struct procfs_ent {
 	enum procfs_kind kind;
@@ -98,6 +101,7 @@ struct procfs_sys {
 	/* the kernel */
 	const char *sysname, *release, *version, *compiler;
 	const char *mounts;             /* vfs_mounts_show's text */
+	const char *net_dev;            /* netdev_proc_format's text */
 };
 /* fs/procfs_sys.c: a system file's text, kmalloc'd (the caller frees it);
  * 0 or -ENOMEM. */
