@@ -138,8 +138,17 @@ DISK_DRIVE = -drive file=$(DISK),if=none,id=disk0,format=raw
 DISK_DEV_ahci := -machine q35 -device ide-hd,drive=disk0,bus=ide.0
 DISK_DEV_virtio := -device virtio-blk-pci,drive=disk0,disable-legacy=on
 QEMU_DISK = $(if $(DISK),$(DISK_DRIVE) $(DISK_DEV_$(or $(DISK_BUS),virtio)))
+# NET=user gives amphi a NIC (virtio-net, or NET_NIC=e1000) on QEMU's user
+# network with restrict=on: the guest reaches nothing outside; HOSTFWD
+# (default tcp:127.0.0.1:8080-:80) lets the host in.  amphi asks DHCP for
+# 10.0.2.15 (amphi.ip= sets one).  No NET: no NIC at all.
+HOSTFWD ?= tcp:127.0.0.1:8080-:80
+NET_DEV_virtio := -device virtio-net-pci,netdev=net0,disable-legacy=on
+NET_DEV_e1000 := -device e1000,netdev=net0
+QEMU_NET = $(if $(filter user,$(NET)),-netdev user,id=net0,restrict=on,hostfwd=$(HOSTFWD) \
+             $(NET_DEV_$(or $(NET_NIC),virtio)),-nic none)
 run: all $(INITRD)
-	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT) $(QEMU_DISK)
+	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT) $(QEMU_DISK) $(QEMU_NET)
 debug: all $(INITRD)
 	@echo "gdb stub on tcp::1234; attach with:"
 	@echo "  gdb $(BUILD)/amphi.elf -ex 'target remote :1234'"

@@ -1,6 +1,7 @@
 /*
  * Character devices: /dev/console and /dev/tty (5,1 / 5,0) on the kernel
- * console, /dev/null (1,3), /dev/zero (1,5).
+ * console, /dev/null (1,3), /dev/zero (1,5), /dev/random and /dev/urandom
+ * (1,8 / 1,9: the kernel's pseudo-random bytes, include/amphi/random.h).
  *
  * The console is a minimal terminal: output goes to console_write (the
  * UART sink adds the CR); input is polled from console_getc() every 10 ms
@@ -9,6 +10,7 @@
  * end-of-file (^D) handled and echoed (ECHO); otherwise it returns whatever
  * has arrived, at least one byte.  CR becomes NL under ICRNL.
  */
+#include <amphi/random.h>
 #include "file.h"
 #include <amphi/ioctl.h>
 #include <amphi/errno.h>
@@ -286,6 +288,12 @@ static ssize32_t zero_read(struct file *f, void *buf, size_t n)
 	return (ssize32_t)n;
 }
 
+static ssize32_t random_read(struct file *f, void *buf, size_t n)
+{
+	prng_fill(buf, n);
+	return (ssize32_t)n;
+}
+
 static const struct file_ops console_ops = {
 	.read = console_read, .write = console_write_op, .ioctl = console_ioctl, .tty = 1,
 	.poll = console_poll,
@@ -295,6 +303,9 @@ static const struct file_ops null_ops = {
 };
 static const struct file_ops zero_ops = {
 	.read = zero_read, .write = null_write, .lseek = zero_lseek, .read_whole = 1,
+};
+static const struct file_ops random_ops = {
+	.read = random_read, .write = null_write, .lseek = zero_lseek, .read_whole = 1,
 };
 
 int dev_open(struct file *f, uint32_t rdev)
@@ -311,6 +322,10 @@ int dev_open(struct file *f, uint32_t rdev)
 		return 0;
 	case MKDEV(1, 5):
 		f->ops = &zero_ops;
+		return 0;
+	case MKDEV(1, 8):
+	case MKDEV(1, 9):
+		f->ops = &random_ops;
 		return 0;
 	}
 	return -ENXIO;

@@ -11,6 +11,7 @@
  * then 16-byte aligned: argc, argv[], NULL, envp[], NULL, auxv pairs,
  * AT_NULL.
  */
+#include <amphi/random.h>
 #include <amphi/proc.h>
 #include <amphi/vm.h>
 #include <amphi/layout.h>
@@ -97,7 +98,6 @@ static uint32_t prot_of(uint32_t pf)
 }
 
 /* Random bytes for AT_RANDOM (sys_proc.c's generator). */
-void prng_fill(void *buf, size_t n);
 
 static int build_stack(struct vm_space *vm, struct exec_args *ea, uint32_t base,
 		       const struct elf32_ehdr *eh, uint32_t phdr_va, uint32_t *spp, int kmode)

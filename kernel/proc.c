@@ -250,7 +250,13 @@ int proc_start(struct process *p)
 	return t ? 0 : -ENOMEM;
 }
 
-/* Zombies nobody will wait for (their parent went away). */
+static int parent_ignores_children(const struct process *par)
+{
+	const struct k_sigaction *a = &par->sigact[SIGCHLD];
+	return a->handler == SIG_IGN || (a->flags & SA_NOCLDWAIT);
+}
+
+/* Zombies nobody will wait for (their parent went away, or ignores them). */
 static void reap_orphans(void)
 {
 	for (;;) {
@@ -316,6 +322,24 @@ void proc_exit(struct process *p, int wstatus)
 	irq_save();
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;
+	if (p->parent && parent_ignores_children(p->parent)) {
+		/* POSIX: a parent that ignores SIGCHLD (or set SA_NOCLDWAIT)
+		 * leaves no zombies (busybox httpd, inetd-style servers).
+		 * The reaper thread frees p; a parent blocked in wait()
+		 * wakes and finds one child fewer (ECHILD when none is left). */
+		struct process *par = p->parent;
+		spin_lock(&proc_lock);
+		for (struct process **pp = &par->children; *pp; pp = &(*pp)->sibling)
+			if (*pp == p) {
+				*pp = p->sibling;
+				break;
+			}
+		p->parent = 0;
+		p->sibling = 0;
+		spin_unlock(&proc_lock);
+		par->child_events++;
+		wake_all(&par->child_wait);
+	}
 	if (p->parent) {
 		struct process *par = p->parent;
 		par->child_events++;
@@ -328,6 +352,27 @@ void proc_exit(struct process *p, int wstatus)
 		wake_all(&detached_wq);
 	}
 	thread_exit();
+}
+
+static int orphan_waiting(void)
+{
+	int found = 0;
+	irqflags_t f = spin_lock_irqsave(&proc_lock);
+	for (struct process *p = all_procs; p && !found; p = p->all_next)
+		found = p->state == PROC_ZOMBIE && !p->parent && !p->kernel_waits && p != current_proc;
+	spin_unlock_irqrestore(&proc_lock, f);
+	return found;
+}
+
+/* Frees parentless zombies as they appear: a process cannot free itself
+ * (it runs on its own kernel stack until the switch away). */
+static void reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		wait_event(&detached_wq, orphan_waiting());
+		reap_orphans();
+	}
 }
 
 int proc_wait_detached(struct process *p)
@@ -649,6 +694,9 @@ struct process *proc_launch_init(const char *cmdline, int *errp)
 	exec_args_add(&ea, "PATH=/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	exec_args_add(&ea, "TERM=linux", 1);
 
+	static struct thread *reaper;
+	if (!reaper && !(reaper = thread_create("reaper", reaper_main, 0)))
+		printk("proc: no reaper thread: children of parents ignoring SIGCHLD stay zombies\n");
 	struct process *p = proc_alloc(0);
 	err = -ENOMEM;
 	if (!p)

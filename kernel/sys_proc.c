@@ -2,6 +2,7 @@
  * Process, memory, signal, time and identity system calls (the Linux i386
  * ABI).  File system calls are in fs/syscalls.c.
  */
+#include <amphi/random.h>
 #include <amphi/syscall.h>
 #include <amphi/proc.h>
 #include <amphi/vm.h>
@@ -40,7 +41,6 @@ static uint64_t prng_next(void)
 	return prng_state * 0x2545F4914F6CDD1Dull;
 }
 
-void prng_fill(void *buf, size_t n);
 void prng_fill(void *buf, size_t n)
 {
 	uint8_t *b = buf;

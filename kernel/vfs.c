@@ -130,6 +130,10 @@ static int vfs_make_dev(void)
 	if (!r)
 		r = make_dev("/dev/zero", S_IFCHR | 0666, MKDEV(1, 5));
 	if (!r)
+		r = make_dev("/dev/random", S_IFCHR | 0666, MKDEV(1, 8));
+	if (!r)
+		r = make_dev("/dev/urandom", S_IFCHR | 0666, MKDEV(1, 9));
+	if (!r)
 		r = mkdir_p("/tmp", 01777);
 	if (!r)
 		r = mkdir_p("/proc", 0555);     /* listed in /; its contents are fs/procfs.c's */

@@ -13,6 +13,7 @@
 #include "netif/ethernet.h"
 #include "netdev.h"
 #include "loopif.h"
+#include "frame_check.h"
 #include <amphi/printk.h>
 #include <amphi/string.h>
 #include <amphi/errno.h>
@@ -107,6 +108,11 @@ void netdev_rx(struct netdev *dev, const void *buf, size_t len)
 		dev->stats.rx_errors++;
 		return;
 	}
+	if (frame_check(buf, len) != FRAME_OK) {
+		dev->stats.rx_errors++;         /* malformed headers: see net/frame_check.h */
+		dev->stats.rx_frame++;
+		return;
+	}
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
 	if (!p) {
 		dev->stats.rx_dropped++;
@@ -150,7 +156,7 @@ static size_t line(char *buf, size_t n, size_t at, const char *name, const struc
 			 "%8llu %7llu %4llu %4llu %4u %5u %7u %10u\n", name,
 			 (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
 			 (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
-			 0u, 0u, 0u, 0u,
+			 0u, (unsigned)s->rx_frame, 0u, 0u,
 			 (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
 			 (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped,
 			 0u, 0u, 0u, 0u);

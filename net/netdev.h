@@ -15,6 +15,7 @@
 
 struct netdev_stats {
 	uint64_t rx_packets, rx_bytes, rx_errors, rx_dropped;
+	uint32_t rx_frame;              /* of rx_errors: malformed headers (net/frame_check.h) */
 	uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;
 };
 

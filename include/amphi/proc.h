@@ -56,6 +56,7 @@ struct thread;
 #define SIG_DFL 0u
 #define SIG_IGN 1u
 #define SA_SIGINFO 4u
+#define SA_NOCLDWAIT 2u
 #define SA_RESTORER 0x04000000u
 #define SA_NODEFER 0x40000000u
 #define SA_RESETHAND 0x80000000u

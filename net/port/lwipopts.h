@@ -91,6 +91,13 @@ void *amphi_lwip_calloc(size_t n, size_t size);
 #define DEFAULT_ACCEPTMBOX_SIZE    64
 #define DEFAULT_THREAD_STACKSIZE   16384
 
+/* A SYN for a port in TIME-WAIT opens a new connection, as on Linux (net/tcp_timewait.c). */
+struct tcp_pcb;
+struct tcp_hdr;
+signed char amphi_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+	amphi_tcp_inpacket((struct tcp_pcb *)(pcb), (hdr))
+
 #define LWIP_STATS                 0
 /* LWIP_DEBUG stays undefined: lwIP tests it with #ifdef (even 0 turns its messages on) */
 #define LWIP_CHKSUM_ALGORITHM      3
