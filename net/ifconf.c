@@ -16,6 +16,7 @@
 
 #define L_EINVAL 22
 #define L_ENODEV 19
+#define L_EADDRNOTAVAIL 99
 #define L_IFF_UP 0x1
 #define L_IFF_BROADCAST 0x2
 #define L_IFF_LOOPBACK 0x8
@@ -120,6 +121,10 @@ static err_t do_ifreq(struct tcpip_api_call_data *c)
 			netif_set_down(n);
 		break;
 	case L_SIOCGIFADDR:
+		if (ip4_addr_isany(netif_ip4_addr(n))) {
+			ic->result = -L_EADDRNOTAVAIL;  /* as Linux: no address yet (DHCP) */
+			return ERR_OK;
+		}
 		put_in(r, ip4_addr_get_u32(netif_ip4_addr(n)));
 		break;
 	case L_SIOCGIFNETMASK:

@@ -32,3 +32,10 @@ $(BUILD)/lwip/obj/%.o: $(LWIP_SRC)/%.c net/port/lwipopts.h net/port/arch/cc.h in
 	@mkdir -p $(dir $@)
 	@echo "  CC      lwip/$*.c"
 	$(Q)$(CC) $(LWIP_CFLAGS) -c $< -o $@
+
+# The host network tier of make check: virtio-net and e1000 on QEMU's user
+# network with restrict=on, peers on 127.0.0.1 only (tests/net/run).
+CHECK_PARTS += check-net
+.PHONY: check-net
+check-net: all $(BUILD)/initrd.cpio
+	tests/net/run

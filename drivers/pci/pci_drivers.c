@@ -8,5 +8,7 @@ const struct pci_driver pci_driver_table[] = {
 	{ "virtio", 0x1af4, PCI_ANY, -1, -1, virtio_pci_probe },
 	/* AHCI: class 01, subclass 06, prog-if 01 (checked by the probe) */
 	{ "ahci", PCI_ANY, PCI_ANY, 0x01, 0x06, ahci_probe },
+	/* Intel 8254x Ethernet (the probe checks its device ids) */
+	{ "e1000", 0x8086, PCI_ANY, 0x02, 0x00, e1000_probe },
 	{ 0, 0, 0, 0, 0, 0 },
 };

@@ -70,6 +70,7 @@ void pci_init(void);
 /* The probes in the driver table (drivers/pci/pci_drivers.c). */
 int virtio_pci_probe(struct pci_dev *d);
 int ahci_probe(struct pci_dev *d);
+int e1000_probe(struct pci_dev *d);
 struct pci_dev *pci_devices(void);      /* the list, in bus order */
 
 uint8_t pci_read8(const struct pci_dev *d, unsigned off);
