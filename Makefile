@@ -145,8 +145,8 @@ QEMU_DISK = $(if $(DISK),$(DISK_DRIVE) $(DISK_DEV_$(or $(DISK_BUS),virtio)))
 HOSTFWD ?= tcp:127.0.0.1:8080-:80
 NET_DEV_virtio := -device virtio-net-pci,netdev=net0,disable-legacy=on
 NET_DEV_e1000 := -device e1000,netdev=net0
-QEMU_NET = $(if $(filter user,$(NET)),-netdev user,id=net0,restrict=on,hostfwd=$(HOSTFWD) \
-             $(NET_DEV_$(or $(NET_NIC),virtio)),-nic none)
+QEMU_NET_user = -netdev user,id=net0,restrict=on,hostfwd=$(HOSTFWD) $(NET_DEV_$(or $(NET_NIC),virtio))
+QEMU_NET = $(or $(QEMU_NET_$(NET)),-nic none)
 run: all $(INITRD)
 	$(QEMU) $(QEMU_COMMON) $(QEMU_BOOT) $(QEMU_DISK) $(QEMU_NET)
 debug: all $(INITRD)
