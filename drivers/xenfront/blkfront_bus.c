@@ -8,8 +8,8 @@
  * Connected, and the disk is registered with the block layer (/dev/xvda,
  * its partitions).  When the back end goes Closing or Closed (xl
  * block-detach) or vanishes, the disk is removed (its I/O fails with EIO),
- * the front end goes Closing, waits for the back end to let go of the
- * grants, ends them and goes Closed.
+ * the front end goes Closed, waits for the back end to let go of the
+ * grants (it says Closed), and ends them.
  * xenfront_disks() (after the root file system exists, so that /dev nodes
  * can be made) starts the threads and waits until each disk is registered
  * or has failed, so that PID 1 finds /dev/xvda.
@@ -186,8 +186,11 @@ void blkfront_thread(void *arg)
 	       s < 0 ? "gone" : xenbus_state_name(s), f->bd.name);
 	f->closing = 1;
 	blkdev_remove(&f->bd);
-	xenbus_set_state(d, XenbusStateClosing);
-	/* blkback unmaps our grants before it says Closed. */
+	/* As Linux's blkfront: straight to Closed, for blkback disconnects
+	 * (finishes what is in flight, unmaps the ring and our pages) only
+	 * once the front end is Closed; then it says Closed, or the toolstack
+	 * removes its directory.  Until then nothing granted is taken back. */
+	xenbus_set_state(d, XenbusStateClosed);
 	if (s >= 0 && s != XenbusStateClosed)
 		xenbus_wait_backend(d, 1u << XenbusStateClosed, "Closed");
 out:
