@@ -74,6 +74,8 @@ void kmain(struct boot_info *bi)
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */
 	pci_init();               /* PCI devices, disks (drivers/pci, drivers/block) */
+	if (platform->disks_init)
+		platform->disks_init();   /* e.g. Xen blkfront's /dev/xvda, before PID 1 looks */
 
 	char test[BOOT_CMDLINE_MAX];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))

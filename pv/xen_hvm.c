@@ -155,6 +155,7 @@ static struct platform_ops platform_xen_hvm = {
 	.self_test = xen_hvm_self_test,
 	.time_init = xen_hvm_time_init,
 	.devices_init = xen_hvm_devices_init,
+	.disks_init = xenfront_disks,
 	NATIVE_TIME_OPS,
 	.mmu = NATIVE_MMU_OPS,
 };

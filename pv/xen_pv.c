@@ -642,6 +642,7 @@ static struct platform_ops platform_xen_pv = {
 	.self_test = xen_pv_self_test,
 	.time_init = xen_pv_time_init,
 	.devices_init = xen_pv_devices_init,
+	.disks_init = xenfront_disks,
 	.mmu = {
 		.mode = "xen-pv",
 		.set_pte = pv_set_pte,

@@ -3,6 +3,7 @@
 #include <xenfront/xenstore.h>
 #include <xenfront/gnttab.h>
 #include <xenfront/evtchn.h>
+#include <xenfront/xenfront.h>
 #include <amphi/errno.h>
 #include <amphi/frame.h>
 #include <amphi/heap.h>
@@ -245,7 +246,7 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		kfree(d);
 		return;
 	}
-	void (*fn)(void *) = !strcmp(type, "vamphi") ? vamphi_thread : 0;   /* "vbd": blkfront.c, not yet */
+	void (*fn)(void *) = !strcmp(type, "vamphi") ? vamphi_thread : !strcmp(type, "vbd") ? blkfront_thread : 0;
 	if (!fn) {
 		int s = xenbus_backend_state(d);
 		printk("xenbus: %s: back end %s (domain %u, state %s): no driver\n", d->node, d->backend,
@@ -259,20 +260,29 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/state", d->backend);
-	if (xs_watch(path, d->node, on_backend_state, d) ||
-	    !thread_create("xenbus-dev", fn, d)) {
-		printk("xenbus: %s: cannot watch the back end or start its thread\n", d->node);
+	if (xs_watch(path, d->node, on_backend_state, d)) {
+		printk("xenbus: %s: cannot watch the back end\n", d->node);
 		return;       /* d stays: the watch may still name it */
 	}
+	if (fn == blkfront_thread)
+		blkfront_starting();    /* xenfront_disks waits for it */
+	if (!thread_create(fn == blkfront_thread ? "blkfront" : "xenbus-dev", fn, d))
+		printk("xenbus: %s: cannot start its thread\n", d->node);
 }
 
-void xenbus_probe(int have_gnttab)
+/* -1 until xenbus_probe ran (no xenstore: no devices); then whether the
+ * grant table is up. */
+static int probed_gnttab = -1;
+
+/* The devices of type only, or (only NULL) of every type but "vbd". */
+static void probe_types(const char *only)
 {
 	char types[256], ids[256];
 	const char *tv[16], *iv[16];
 	int nt = xs_directory(0, "device", types, sizeof(types), tv, 16);
 	if (nt == -ENOENT || nt == 0) {
-		printk("xenbus: no devices\n");
+		if (!only)
+			printk("xenbus: no devices\n");
 		return;
 	}
 	if (nt < 0) {
@@ -283,10 +293,25 @@ void xenbus_probe(int have_gnttab)
 		char path[64];
 		snprintf(path, sizeof(path), "device/%s", tv[t]);
 		/* device/suspend holds libxl's suspend event channel, not devices. */
-		if (!strcmp(tv[t], "suspend"))
+		if (!strcmp(tv[t], "suspend") || (only ? strcmp(tv[t], only) : !strcmp(tv[t], "vbd")))
 			continue;
 		int ni = xs_directory(0, path, ids, sizeof(ids), iv, 16);
 		for (int i = 0; i < ni; i++)
-			probe_one(tv[t], iv[i], have_gnttab);
+			probe_one(tv[t], iv[i], probed_gnttab);
 	}
+}
+
+/* Disks wait for the root file system (their /dev nodes): xenfront_disks. */
+void xenbus_probe(int have_gnttab)
+{
+	probed_gnttab = have_gnttab;
+	probe_types(0);
+}
+
+void xenfront_disks(void)
+{
+	if (probed_gnttab < 0)
+		return;
+	probe_types("vbd");
+	blkfront_wait_settled();
 }

@@ -93,6 +93,9 @@ struct platform_ops {
 	/* Paravirtual devices (Xen domU: xenstore, the control node), once
 	 * time, threads and system calls are up.  NULL: none. */
 	void (*devices_init)(void);
+	/* Disks not on PCI (Xen domU: blkfront), once the root file system
+	 * exists for their /dev nodes.  NULL: none. */
+	void (*disks_init)(void);
 	const char *clock_name;     /* e.g. tsc, pvclock, kvmclock */
 	const char *timer_name;     /* e.g. lapic-oneshot, tsc-deadline, xen-singleshot */
 	const char *irq_name;       /* e.g. ioapic, evtchn-callback */

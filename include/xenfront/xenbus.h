@@ -6,8 +6,9 @@
  * (ring-ref, event-channel) and go Initialised; once the back end is
  * Connected, Connected; Closing or Closed from the back end closes.  Each
  * wait has a time-out with a message naming the back end and its state.
- * Drivers: the test device "vamphi" only (blkfront not yet); the others are
- * listed.  The helpers below are what a driver's thread uses.
+ * Drivers: the test device "vamphi" and blkfront's "vbd" (started later,
+ * by xenfront_disks); the others are listed.  The helpers below are what a
+ * driver's thread uses.
  */
 #ifndef XENFRONT_XENBUS_H
 #define XENFRONT_XENBUS_H
@@ -42,6 +43,10 @@ int xenbus_publish(struct xenbus_dev *d, const char *const *keys, const char *co
 /* The back end's feature-* keys as "k=v k=v" (or "none"). */
 void xenbus_features(struct xenbus_dev *d, char *out, unsigned size);
 
-/* Drivers' threads (arg: the struct xenbus_dev), started by the probe;
- * blkfront_thread (blkfront.c) is still to be written. */
+/* Drivers' threads (arg: the struct xenbus_dev), started by the probe. */
+void blkfront_thread(void *arg);            /* blkfront_bus.c */
+/* A blkfront thread is about to start / waits until every one started
+ * has registered its disk or failed (25 s at most). */
+void blkfront_starting(void);
+void blkfront_wait_settled(void);
 #endif

@@ -17,4 +17,8 @@ struct xenfront_ops {
 /* Grant table, xenstore, the control node (xl shutdown / reboot / sysrq),
  * then the devices under device/ (xenbus.c). */
 void xenfront_start(const struct xenfront_ops *ops, void *store_page, uint32_t store_port);
+/* The disks (device/vbd/N: blkfront), once the root file system is there
+ * for their /dev nodes; returns when each is registered or has failed.
+ * Nothing when xenfront_start found no xenstore (dom0, or none). */
+void xenfront_disks(void);
 #endif
