@@ -41,3 +41,9 @@ CHECK_PARTS += check-net
 .PHONY: check-net
 check-net: all $(BUILD)/initrd.cpio
 	tests/net/run; r=$$?; tests/net/wire || r=1; exit $$r
+
+# TCP throughput and latency, amphi against Debian's Linux (tests/bench/net;
+# numbers only).
+.PHONY: bench-net
+bench-net: all $(BUILD)/initrd.cpio
+	tests/bench/net
