@@ -55,9 +55,9 @@ int rootfs_setup(const char *cmdline)
 		printk(KERN_ERR "rootfs: staying on the initrd\n");
 		return 1;
 	}
+	printk(KERN_EMERG "rootfs: no root file system and no initrd: nothing to run; powering off\n");
 	if (test_running)
 		test_finish(TEST_FAILURE, "amphi.root: no root file system and no initrd");
-	printk(KERN_EMERG "rootfs: no root file system and no initrd: nothing to run; powering off\n");
 	platform->power_off();
 	return 0;
 }
