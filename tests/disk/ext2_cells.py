@@ -95,8 +95,8 @@ def drive(img, i, bus="virtio"):
             "-device", "virtio-blk-pci,drive=d%d,disable-legacy=on" % i]
 
 
-def init(script):
-    return "amphi.test=init amphi.init=/bin/sh -- /t/%s" % script
+def init(script, root="vda"):
+    return "amphi.root=%s amphi.test=init amphi.init=/bin/sh -- /t/%s" % (root, script)
 
 
 # ---- 1. root on disk: read, write, sync from a shell whose / is the disk ----
@@ -240,10 +240,10 @@ def crash_check(ctx, run):
 
 def cells():
     yield dict(name="ext2-root-virtio/pvh", path="pvh", setup=rootfs_setup("virtio"),
-               cmdline="amphi.root=/dev/vda1 " + init("rootfs.sh"), patterns=rootfs_lines("vda1"),
+               cmdline=init("rootfs.sh", "/dev/vda1"), patterns=rootfs_lines("vda1"),
                check=rootfs_check)
     yield dict(name="ext2-root-ahci/bios", path="bios", setup=rootfs_setup("ahci"),
-               cmdline="amphi.root=sdb1 " + init("rootfs.sh"), patterns=rootfs_lines("sdb1"),
+               cmdline=init("rootfs.sh", "sdb1"), patterns=rootfs_lines("sdb1"),
                check=rootfs_check)
     yield dict(name="ext2-root-missing/pvh", path="pvh", setup=raw_disk, initrd="initrd.cpio",
                cmdline='amphi.root=/dev/vdq1 amphi.test=init amphi.init=/bin/sh -- -c "echo on-initrd"',
