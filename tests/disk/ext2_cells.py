@@ -256,6 +256,6 @@ def cells():
     yield dict(name="ext2-full/pvh", path="pvh", setup=full_setup, cmdline=init("full.sh"),
                patterns=FULL_LINES, check=full_check)
     yield dict(name="ext2-big-tree/pvh", path="pvh", setup=big_setup, mem="512M", timeout=240,
-               cmdline=init("big-run.sh"), patterns=[r"^manifest 1797$", r"^umount 0$"], check=big_check)
+               cmdline=init("big-run.sh"), patterns=[r"^manifest 1805$", r"^umount 0$"], check=big_check)
     yield dict(name="ext2-crash/pvh", path="pvh", setup=crash_setup, kill_on=(r"^SYNC-DONE$", 6),
                cmdline=init("crash.sh"), patterns=[r"^SYNC-DONE$"], check=crash_check)
