@@ -9,7 +9,7 @@ host finds on the disks afterwards (None when all is well, else why not).
 """
 import hashlib
 import os
-import random
+import re
 import shutil
 import subprocess
 import tempfile
@@ -259,3 +259,53 @@ def cells():
                cmdline=init("big-run.sh"), patterns=[r"^manifest 1805$", r"^umount 0$"], check=big_check)
     yield dict(name="ext2-crash/pvh", path="pvh", setup=crash_setup, kill_on=(r"^SYNC-DONE$", 6),
                cmdline=init("crash.sh"), patterns=[r"^SYNC-DONE$"], check=crash_check)
+    yield from hostile_cells()
+
+
+# ---- 5. hostile images, one at a time on a scratch disk ----
+HOSTILE = os.path.join(HERE, "ext2-hostile")
+RANDOM_IMAGES, SEED = 200, 12
+
+
+def hostile_setup(wd):
+    root, tree = mk_root(wd)
+    store = os.path.join(wd, "store.img")
+    out = subprocess.run([HOSTILE, "--store", store, "--random", str(RANDOM_IMAGES), "--seed", str(SEED)],
+                         check=True, capture_output=True, text=True).stdout.splitlines()
+    scratch = os.path.join(wd, "scratch.img")
+    with open(scratch, "wb") as f:
+        f.truncate(4 * MIB)
+    whats = [line.split(None, 1)[1] for line in out]
+    return dict(args=drive(root, 0) + drive(store, 1) + drive(scratch, 2), whats=whats)
+
+
+def hostile_check(ctx, run):
+    """The control works; each one-field image is refused or fails a step
+    with an ext2 reason logged for it; a random one may also work (a flip
+    can land on a byte nobody reads) but a refused mount must say why; all
+    come back to the shell."""
+    segs = re.split(r"^img (\d+)$", run.transcript, flags=re.M)
+    got = {}
+    for k in range(1, len(segs) - 1, 2):
+        m = re.search(r"^status %s (\S+)$" % segs[k], segs[k + 1], re.M)
+        got[int(segs[k])] = (m.group(1) if m else None, segs[k + 1])
+    for i, what in enumerate(ctx["whats"]):
+        status, seg = got.get(i, (None, ""))
+        if status is None:
+            return "image %d (%s): no status line (panic or hang?)" % (i, what)
+        reason = re.search(r"^ext2: vdc: .*(: not mounted|corrupt: |mounted read-only)", seg, re.M)
+        if i == 0 and status != "0":
+            return "the control image failed at %s" % status
+        if 0 < i and not what.startswith("random") and (status == "0" or not reason):
+            return "image %d (%s): %s, %s" % (i, what, "worked" if status == "0" else "failed at " + status,
+                                              "no reason logged" if not reason else "")
+        if status == "mount" and not reason:
+            return "image %d (%s): mount refused without a reason logged" % (i, what)
+    return None
+
+
+def hostile_cells():
+    n = 1 + len(re.findall(r'^\s+\("', open(HOSTILE).read(), re.M)) + RANDOM_IMAGES
+    yield dict(name="ext2-hostile-all/pvh", path="pvh", setup=hostile_setup, timeout=300,
+               cmdline="loglevel=8 " + init("hostile.sh %d" % n), patterns=[r"^alive$"],
+               check=hostile_check)
