@@ -158,7 +158,7 @@ DEFINE_TEST(test_user, "user", "ring 3: syscalls, -EFAULT, faults kill only the 
 	return TEST_SUCCESS;
 }
 
-DEFINE_TEST(test_init, "init", "runs PID 1 (amphi.init=, default /init) from the initrd; its exit status is the result")
+DEFINE_TEST(test_init, "init", "runs PID 1 (amphi.init=, default /init) from the initrd or amphi.root=; its exit status is the result")
 {
 	char list[128];
 	int named = 0;
