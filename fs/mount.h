@@ -59,4 +59,5 @@ const char *mount_point(struct mount *m);
 int mount_attach(const char *point, const char *type, struct blkdev *dev, int ro);
 int mount_show(char *buf, size_t n);            /* /proc/mounts lines, as snprintf */
 int mount_root_on_disk(void);
+int mount_detach_root(void);                    /* power-off: umount "/", else sync it */
 #endif

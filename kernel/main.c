@@ -17,6 +17,7 @@
 #include <amphi/vfs.h>
 #include <amphi/pci.h>
 #include <amphi/proc.h>
+#include <amphi/rootfs.h>
 #include <asm/desc.h>
 #include <asm/cpu.h>
 
@@ -74,13 +75,14 @@ void kmain(struct boot_info *bi)
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */
 	pci_init();               /* PCI devices, disks (drivers/pci, drivers/block) */
-	if (platform->disks_init)
+if (platform->disks_init)
 		platform->disks_init();   /* e.g. Xen blkfront's /dev/xvda, before PID 1 looks */
+	int have_root = rootfs_setup(bi->cmdline);   /* amphi.root=: "/" on a disk (kernel/rootfs.c) */
 
 	char test[BOOT_CMDLINE_MAX];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))
 		test_run(test);
-	if (bi->nr_modules)
+	if (have_root)
 		proc_run_init(bi->cmdline);   /* PID 1 (amphi.init=, default /init); powers off when it exits */
 
 	printk("amphi: up; nothing to run yet, idling (Ctrl-A X leaves QEMU)\n");

@@ -225,6 +225,27 @@ int mount_root_on_disk(void)
 	return 0;
 }
 
+/* At power-off (kernel/rootfs.c): the disk root unmounted, which marks
+ * it clean; -EBUSY (synced only) while a process still holds a file. */
+int mount_detach_root(void)
+{
+	int r = -EINVAL;
+	mutex_lock(&mount_lock);
+	for (int i = 0; i < MOUNT_MAX; i++) {
+		if (!mounts[i].active || mounts[i].len != 1)
+			continue;
+		r = mounts[i].ops->umount(mounts[i].sb);
+		if (!r) {
+			mounts[i].active = 0;
+			mounts_active--;
+		} else {
+			mounts[i].ops->sync(mounts[i].sb);
+		}
+	}
+	mutex_unlock(&mount_lock);
+	return r;
+}
+
 /* Strong versions of drivers/block/sync.c's hooks. */
 int vfs_sync_all(void)
 {

@@ -5,6 +5,7 @@
  * its arg the process, which is how a thread is recognised as a process's.
  */
 #include <amphi/proc.h>
+#include <amphi/rootfs.h>
 #include <amphi/vm.h>
 #include <amphi/layout.h>
 #include <amphi/vfs.h>
@@ -732,5 +733,6 @@ void proc_run_init(const char *cmdline)
 		printk(KERN_NOTICE "proc: init killed by signal %d (%s); powering off\n", st & 0x7f, signal_name(st & 0x7f));
 	else
 		printk(KERN_NOTICE "proc: init exited with status %d; powering off\n", (st >> 8) & 0xff);
+	rootfs_shutdown();
 	platform->power_off();
 }

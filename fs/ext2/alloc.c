@@ -18,6 +18,21 @@ static int find_zero(const uint8_t *map, uint32_t nbits)
 	return -1;
 }
 
+/* Whether blk holds a group's superblock copy, descriptors, bitmaps or
+ * inode table: a bitmap calling one of those free is corrupt, and handing
+ * it out would zero (and so wipe) the inode table or the root. */
+static int is_meta(struct ext2_fs *fs, uint32_t grp, uint32_t blk)
+{
+	const struct ext2_geom *g = &fs->g;
+	const struct ext2_group_desc *gd = &fs->gd[grp];
+	uint32_t first = g->first_data + grp * g->bpg;
+	int sparse = !!(fs->sb.s_feature_ro_compat & EXT2_RO_COMPAT_SPARSE_SUPER);
+	if (ext2_group_has_super(grp, sparse) && blk <= first + g->gdt_blocks)
+		return 1;
+	return blk == gd->bg_block_bitmap || blk == gd->bg_inode_bitmap ||
+	       (blk >= gd->bg_inode_table && blk - gd->bg_inode_table < g->itable_blocks);
+}
+
 int ext2_balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
 {
 	const struct ext2_geom *g = &fs->g;
@@ -38,6 +53,10 @@ int ext2_balloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
 		if (bit < 0 || (uint32_t)bit >= nbits) {
 			brelse(b);
 			return ext2_corrupt(fs, "group has free blocks by its count but none in its bitmap", 0, grp);
+		}
+		if (is_meta(fs, grp, first + (uint32_t)bit)) {
+			brelse(b);
+			return ext2_corrupt(fs, "block bitmap calls a metadata block free", 0, first + (uint32_t)bit);
 		}
 		((uint8_t *)b->data)[bit / 8] |= (uint8_t)(1u << (bit % 8));
 		bdirty(b);
@@ -111,6 +130,13 @@ int ext2_ialloc(struct ext2_fs *fs, uint32_t goal, int dir, uint32_t *ino)
 		if (bit < 0) {
 			brelse(b);
 			continue;
+		}
+		/* a bitmap calling a live inode free would have it overwritten */
+		struct ext2_inode in;
+		uint32_t n = grp * g->ipg + (uint32_t)bit + 1;
+		if ((err = ext2_iread(fs, n, &in)) != 0 || in.i_links_count) {
+			brelse(b);
+			return err ? err : ext2_corrupt(fs, "inode bitmap calls a live inode free", n, in.i_links_count);
 		}
 		((uint8_t *)b->data)[bit / 8] |= (uint8_t)(1u << (bit % 8));
 		bdirty(b);

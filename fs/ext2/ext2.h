@@ -55,6 +55,8 @@ int ext2_ifree(struct ext2_fs *fs, uint32_t ino, int dir);
 
 /* inode.c */
 int ext2_iread(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in);
+/* A mode of a known type, a size the block map can hold: 0 or -EUCLEAN. */
+int ext2_inode_check(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
 int ext2_iwrite(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
 uint64_t ext2_isize(const struct ext2_inode *in);
 void ext2_set_isize(struct ext2_inode *in, uint64_t size);

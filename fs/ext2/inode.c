@@ -45,6 +45,21 @@ int ext2_iread(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	return 0;
 }
 
+int ext2_inode_check(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
+{
+	switch (in->i_mode & S_IFMT) {
+	case S_IFREG: case S_IFDIR: case S_IFLNK: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		break;
+	default:
+		return ext2_corrupt(fs, "bad inode mode", ino, in->i_mode);
+	}
+	/* the block map reaches 12 + p + p^2 + p^3 blocks (p = ppb) */
+	uint64_t p = fs->ppb, max = (12 + p + p * p + p * p * p) * fs->g.bsize;
+	if (ext2_isize(in) > max)
+		return ext2_corrupt(fs, "file size past what the block map holds", ino, ext2_isize(in));
+	return 0;
+}
+
 int ext2_iwrite(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
 {
 	uint32_t blk, off;

@@ -95,6 +95,19 @@ restart:
 			return err;
 		if (w->in.i_links_count == 0 || (w->in.i_mode & S_IFMT) == 0)
 			return ext2_corrupt(fs, "directory entry names a free inode", w->dino, ino);
+		if ((err = ext2_inode_check(fs, ino, &w->in)) != 0)
+			return err;
+		if (IS_DIR(&w->in)) {
+			/* its ".." must be the directory it was found in: else a
+			 * loop (an entry naming an ancestor) or a second link */
+			uint32_t up;
+			err = ext2_dir_lookup(fs, ino, &w->in, "..", 2, &up);
+			if (err && err != -ENOENT)
+				return err;
+			if (err || up != w->dino)
+				return ext2_corrupt(fs, "directory's \"..\" is not the directory naming it", ino,
+						    err ? 0 : up);
+		}
 		if (IS_LNK(&w->in) && (!last || follow)) {
 			if (++links > 40)
 				return -ELOOP;

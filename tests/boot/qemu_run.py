@@ -156,10 +156,13 @@ class Run:
         return None
 
 
-def run_command(args, timeout, feed=None):
+def run_command(args, timeout, feed=None, kill_on=None):
     """Runs QEMU (or a wrapper), timestamping each output line as it arrives;
     returns a Run with QEMU's CPU time.  feed: (wait_for_regex, text) pairs
-    typed on the serial console, each once its pattern has appeared."""
+    typed on the serial console, each once its pattern has appeared.
+    kill_on: (regex, seconds): SIGKILL QEMU that long after a line matching
+    regex arrived (a crash in the middle of the guest's work); the Run's
+    killed is then True."""
     t0 = time.monotonic()
     p = subprocess.Popen(args, stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -182,6 +185,7 @@ def run_command(args, timeout, feed=None):
     stamps, chunks, timed_out = [], [], False
     timer = threading.Timer(timeout, p.kill)
     timer.start()
+    killer = None
     try:
         partial = b""                # a line whose end has not arrived yet
         for raw in iter(lambda: p.stdout.read1(4096), b""):
@@ -191,11 +195,16 @@ def run_command(args, timeout, feed=None):
             *whole, partial = (partial + raw).split(b"\n")
             for line in whole:
                 stamps.append((now, line.decode("utf-8", "replace").rstrip("\r")))
+                if kill_on and not killer and re.search(kill_on[0], stamps[-1][1]):
+                    killer = threading.Timer(kill_on[1], p.kill)
+                    killer.start()
         if partial:
             stamps.append((time.monotonic() - t0, partial.decode("utf-8", "replace").rstrip("\r")))
     finally:
         timer.cancel()
     _, status, usage = os.wait4(p.pid, 0)
+    if killer:
+        killer.cancel()
     secs = time.monotonic() - t0
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and secs >= timeout:
         code, timed_out = 124, True
@@ -203,7 +212,9 @@ def run_command(args, timeout, feed=None):
         code = os.waitstatus_to_exitcode(status)
     p.returncode = code
     text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    return Run(text, code, secs, timed_out, stamps, usage.ru_utime + usage.ru_stime)
+    run = Run(text, code, secs, timed_out, stamps, usage.ru_utime + usage.ru_stime)
+    run.killed = bool(killer) and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL and not timed_out
+    return run
 
 
 def boot(path, mem, accel, cmdline, timeout=60, cpu=None, extra=(), initrd=None, feed=None):

@@ -6,6 +6,8 @@
  */
 #include <amphi/test.h>
 #include <amphi/proc.h>
+#include <amphi/rootfs.h>
+#include "../../fs/mount.h"
 #include <amphi/vm.h>
 #include <amphi/syscall.h>
 #include <amphi/string.h>
@@ -156,7 +158,7 @@ DEFINE_TEST(test_user, "user", "ring 3: syscalls, -EFAULT, faults kill only the 
 	return TEST_SUCCESS;
 }
 
-DEFINE_TEST(test_init, "init", "runs PID 1 (amphi.init=, default /init) from the initrd; its exit status is the result")
+DEFINE_TEST(test_init, "init", "runs PID 1 (amphi.init=, default /init) from the initrd or amphi.root=; its exit status is the result")
 {
 	char list[128];
 	int named = 0;
@@ -169,14 +171,15 @@ DEFINE_TEST(test_init, "init", "runs PID 1 (amphi.init=, default /init) from the
 		}
 	if (!named)      /* PID 1 may be an interactive shell: not part of "all" */
 		return test_report(TEST_SKIP, "init runs only when named (amphi.test=init)");
-	if (!boot_info.nr_modules)
-		return test_report(TEST_SKIP, "no initrd");
+	if (!boot_info.nr_modules && !mount_root_on_disk())
+		return test_report(TEST_SKIP, "no initrd and no amphi.root=");
 	int err = 0;
 	struct process *p = proc_launch_init(boot_info.cmdline, &err);
 	if (!p)
 		return test_report(TEST_FAILURE, "init could not start: error %d%s%s", err,
 				   exec_last_error[0] ? ": " : "", exec_last_error);
 	int st = proc_wait_detached(p);
+	rootfs_shutdown();      /* the host checks the disk root afterwards */
 	if (st & 0x7f)
 		return test_report(TEST_FAILURE, "init killed by signal %d", st & 0x7f);
 	if (st >> 8)
