@@ -115,24 +115,17 @@ int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len)
 	s->compiler = "gcc " __VERSION__;
 	if (kind == PROCFS_CPUINFO)
 		cpu_fill(s);
-	if (kind == PROCFS_MOUNTS) {
-		extra = kmalloc(MOUNTS_MAX);
-		if (!extra) {
+	size_t n = kind == PROCFS_MOUNTS ? MOUNTS_MAX : kind == PROCFS_NET_DEV ? netdev_proc_format(0, 0) + 1 : 0;
+	if (n) {
+		if (!(extra = kmalloc(n))) {
 			kfree(s);
 			return -ENOMEM;
 		}
-		vfs_mounts_show(extra, MOUNTS_MAX);
-		s->mounts = extra;
-	}
-	if (kind == PROCFS_NET_DEV) {
-		size_t n = netdev_proc_format(0, 0) + 1;
-		extra = kmalloc(n);
-		if (!extra) {
-			kfree(s);
-			return -ENOMEM;
-		}
-		netdev_proc_format(extra, n);
-		s->net_dev = extra;
+		if (kind == PROCFS_MOUNTS)
+			vfs_mounts_show(extra, n);
+		else
+			netdev_proc_format(extra, n);
+		s->mounts = s->net_dev = extra;        /* each file formats only its own */
 	}
 	size_t need = procfs_format_sys(kind, s, 0, 0);
 	char *buf = kmalloc(need + 1);
