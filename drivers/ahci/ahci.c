@@ -202,7 +202,11 @@ static void reap(struct ahci_port *p)
 	uint32_t is = rd(p->regs, P_IS);
 	wr(p->regs, P_IS, is);
 	uint32_t ci = rd(p->regs, P_CI);
-	int error = (is & IS_ERRORS) || (rd(p->regs, P_TFD) & TFD_ERR);
+	/* The task file keeps the last error's ERR bit until a command
+	 * completes again: it only counts with a slot that has finished (a
+	 * poll right after a port restart would otherwise fail the command
+	 * just issued). */
+	int error = (is & IS_ERRORS) || ((p->busy & ~ci) && (rd(p->regs, P_TFD) & TFD_ERR));
 	if (error) {
 		printk("ahci: %s: error (IS %#x, TFD %#x, SERR %#x): commands in flight fail with EIO; "
 		       "port restarted\n", p->bd.name, is, rd(p->regs, P_TFD), rd(p->regs, P_SERR));
