@@ -44,9 +44,10 @@ void ipconfig_start(struct netif *netif, struct netdev *dev, int index)
 	struct ipconf c;
 	snprintf(key, sizeof(key), "amphi.ip.%s", dev->name);
 	const char *arg = cmdline_get(boot_info.cmdline, key, val, sizeof(val));
-	if (!arg && index == 0)
-		arg = cmdline_get(boot_info.cmdline, (snprintf(key, sizeof(key), "amphi.ip"), key),
-				  val, sizeof(val));
+	if (!arg && index == 0) {
+		snprintf(key, sizeof(key), "amphi.ip");        /* eth0's short form */
+		arg = cmdline_get(boot_info.cmdline, key, val, sizeof(val));
+	}
 	if (arg && ipconf_parse(arg, &c)) {
 		printk("net: %s: %s=%s is not dhcp, off or ADDR/PREFIX[,GATEWAY] "
 		       "(the gateway on the subnet): using DHCP\n", dev->name, key, arg);
