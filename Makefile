@@ -162,11 +162,15 @@ $(BUILD)/amphi.iso: $(BUILD)/amphi-mb.elf tools/mkiso
 # Every part runs, even after a failure; tests/summary then prints
 # "N passed, N failed, N skipped" and the skipped cells (tests/README,
 # "Results"). A new tier joins with `CHECK_PARTS += check-foo` in its *.mk.
-# check-xen-domu is back since 2026-12-07 (out since 2026-11-28: its nested
-# Linux dom0 died and PV cells failed; both were QEMU TCG's doing, worked
-# around in tools/get-xen and tools/xen-host, docs/xen-domu.md): 12 cells,
-# 3.3 to 4.4 min, green three runs in a row before it came back (and once more after a test race in *-detach was fixed).
-CHECK_PARTS += check-unit check-tools check-userland check-bench check-boot check-extra check-xen check-xen-domu
+# check-xen-domu is its own target again (make check-xen-domu): back in
+# make check for part of 2026-12-07, then out, because in the last runs
+# here the nested Linux dom0 died of a triple fault (RIP and CR2 at the
+# instruction after Xen's VMRUN, before amphi runs) in 2 of 3 boots and in
+# 1 of 2 clean-clone runs, even with tools/get-xen's amphi2 alignment and
+# three tries; and one pvh-boot cell panicked on amphi's xenstore-ring
+# spinlock ("taken twice on one CPU"), a bug of ours still to be found.
+# The tier passed 14/14 on the boot that survived (docs/xen-domu.md).
+CHECK_PARTS += check-unit check-tools check-userland check-bench check-boot check-extra check-xen
 check:
 	MAKE="$(MAKE)" tests/run-check $(BUILD)/test-results $(CHECK_PARTS)
 check-tools:
