@@ -148,6 +148,13 @@ static struct ewalk *walk_new(void)
 #define BEGIN(sb) struct ext2_fs *fs = FS(sb); mutex_lock(&fs->lock)
 #define END() mutex_unlock(&fs->lock)
 
+/* walk() for the calls that need the path's last name to exist. */
+static int walk_existing(struct ext2_fs *fs, const char *path, int follow, struct ewalk *w)
+{
+	int err = walk(fs, path, follow, w);
+	return !err && !w->ino ? -ENOENT : err;
+}
+
 static int writable(struct ext2_fs *fs)
 {
 	return fs->ro ? -EROFS : 0;
@@ -261,9 +268,7 @@ static int e_stat(void *sb, const char *path, int follow, struct kstat64 *st)
 	if (!w)
 		return -ENOMEM;
 	BEGIN(sb);
-	int err = walk(fs, path, follow, w);
-	if (!err && !w->ino)
-		err = -ENOENT;
+	int err = walk_existing(fs, path, follow, w);
 	if (!err)
 		ext2_fill_stat(fs, w->ino, &w->in, st);
 	END();
@@ -301,9 +306,7 @@ static int e_unlink(void *sb, const char *path, int rmdir)
 	if (!w)
 		return -ENOMEM;
 	BEGIN(sb);
-	int err = walk(fs, path, 0, w);
-	if (!err && !w->ino)
-		err = -ENOENT;
+	int err = walk_existing(fs, path, 0, w);
 	if (!err && w->ino == EXT2_ROOT_INO)
 		err = -EBUSY;
 	if (!err)
@@ -520,9 +523,7 @@ static int e_readlink(void *sb, const char *path, char *buf, size_t n)
 	if (!w)
 		return -ENOMEM;
 	BEGIN(sb);
-	int err = walk(fs, path, 0, w);
-	if (!err && !w->ino)
-		err = -ENOENT;
+	int err = walk_existing(fs, path, 0, w);
 	if (!err && !IS_LNK(&w->in))
 		err = -EINVAL;
 	if (!err)
@@ -538,9 +539,7 @@ static int e_utimens(void *sb, const char *path, int follow, const struct vfs_ti
 	if (!w)
 		return -ENOMEM;
 	BEGIN(sb);
-	int err = walk(fs, path, follow, w);
-	if (!err && !w->ino)
-		err = -ENOENT;
+	int err = walk_existing(fs, path, follow, w);
 	if (!err)
 		err = writable(fs);
 	if (!err)
@@ -556,9 +555,7 @@ static int e_resolve_dir(void *sb, const char *path, char *out, size_t n)
 	if (!w)
 		return -ENOMEM;
 	BEGIN(sb);
-	int err = walk(fs, path, 1, w);
-	if (!err && !w->ino)
-		err = -ENOENT;
+	int err = walk_existing(fs, path, 1, w);
 	if (!err && !IS_DIR(&w->in))
 		err = -ENOTDIR;
 	if (!err && strlen(w->canon) >= n)
