@@ -54,7 +54,7 @@ include/generated/autoconf.h: .config Kconfig | $(DEPS_STAMP)
 #      which platforms are built in) ----
 obj-y := boot/entry.o boot/pvh_note.o boot/boot_main.o \
          boot/bootinfo_common.o boot/bootinfo_bios.o boot/bootinfo_multiboot.o boot/bootinfo_pvh.o boot/bootinfo_xen_pv.o \
-         arch/x86/gdt.o arch/x86/idt.o arch/x86/traps.o arch/x86/trap_entry.o \
+         arch/x86/gdt.o arch/x86/idt.o arch/x86/traps.o arch/x86/backtrace.o arch/x86/trap_entry.o \
          arch/x86/paging.o arch/x86/cpu.o arch/x86/setjmp.o arch/x86/pic.o \
          kernel/main.o kernel/printk.o kernel/console.o kernel/panic.o \
          kernel/cmdline.o kernel/acpi.o kernel/test.o \

@@ -4,6 +4,27 @@
 #include <amphi/klog.h>
 #include <amphi/test.h>
 #include <amphi/platform.h>
+#include <amphi/sched.h>
+#include <asm/backtrace.h>
+
+/* Which thread, and how it got here. */
+static void report_context(void)
+{
+	static int reported;
+	if (reported++)
+		return;                 /* a panic inside the report */
+	struct thread *t = sched_running_thread();
+	uint32_t ebp;
+	__asm__ volatile("movl %%ebp, %0" : "=r"(ebp));
+	if (t && t->stack) {
+		printk(KERN_EMERG "  thread %u (%s)\n", t->id, t->name);
+		backtrace_print(ebp, (uint32_t)t->stack, (uint32_t)t->stack + t->stack_size);
+	} else {
+		/* Before the scheduler: the boot stack, inside the kernel image. */
+		printk(KERN_EMERG "  thread: none yet (boot stack)\n");
+		backtrace_print(ebp, ebp, ebp + 8192);
+	}
+}
 
 void panic(const char *fmt, ...)
 {
@@ -16,6 +37,7 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk(KERN_EMERG "\nKERNEL PANIC: %s\n", msg);
+	report_context();
 	if (test_running && !nested++) {
 		char why[220];
 		snprintf(why, sizeof(why), "panic: %s", msg);

@@ -52,7 +52,8 @@ void spin_lock_contended(spinlock_t *l)
 			return;
 		__asm__ volatile("pause");
 	}
-	panic("spinlock %s: lockup (taken twice on one CPU?)", l->name ? l->name : "?");
+	panic("spinlock %s: lockup (taken twice on one CPU?): held, taken in the function called from %p; wanted at %p",
+	      l->name ? l->name : "?", l->taken_from, __builtin_return_address(0));
 }
 
 static void rq_push(struct thread *t)
@@ -378,6 +379,11 @@ struct thread *thread_current(void)
 {
 	sched_init();
 	return cur;
+}
+
+struct thread *sched_running_thread(void)
+{
+	return sched_up ? cur : 0;
 }
 
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)

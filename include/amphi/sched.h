@@ -62,6 +62,8 @@ void thread_exit(void) __attribute__((noreturn));
 /* Gives the CPU to the next runnable thread, if any (back of the queue). */
 void thread_yield(void);
 struct thread *thread_current(void);
+/* The same without bringing the scheduler up: NULL before it is (panic). */
+struct thread *sched_running_thread(void);
 /* 1 when the canary at the bottom of t's stack is intact. */
 int thread_stack_ok(const struct thread *t);
 /* Deepest use of t's stack so far, in bytes (stacks are pre-filled). */

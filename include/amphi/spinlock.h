@@ -4,7 +4,9 @@
  * really taken) so that SMP can come later without touching the callers.
  * On one CPU a lock that is found held can never be released (its holder
  * runs with interrupts off and we interrupted nobody): that is a bug, and
- * spin_lock_contended() panics after a bounded spin instead of hanging.
+ * spin_lock_contended() panics after a bounded spin instead of hanging,
+ * naming where the holder took the lock (the return address of the
+ * function that took it: for a wait queue, the wait_event's caller).
  *
  *     irqflags_t f = spin_lock_irqsave(&lock);
  *     ...
@@ -20,14 +22,16 @@ typedef uint32_t irqflags_t;
 typedef struct spinlock {
 	volatile uint32_t locked;
 	const char *name;
+	const void *taken_from;         /* for the lockup report only */
 } spinlock_t;
 
-#define SPINLOCK_INIT(nm) { 0, nm }
+#define SPINLOCK_INIT(nm) { 0, nm, 0 }
 
 static inline void spin_lock_init(spinlock_t *l, const char *name)
 {
 	l->locked = 0;
 	l->name = name;
+	l->taken_from = 0;
 }
 
 void spin_lock_contended(spinlock_t *l);    /* kernel/sched.c */
@@ -37,6 +41,7 @@ static inline void spin_lock(spinlock_t *l)
 {
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		spin_lock_contended(l);
+	l->taken_from = __builtin_return_address(0);
 }
 static inline void spin_unlock(spinlock_t *l)
 {
