@@ -10,9 +10,15 @@
  *   net-echo source PORT    writes MiB of a fixed pattern: the peer first sends
  *                           the number of MiB as a decimal line
  *   net-echo sink PORT      reads until end of stream, then answers the byte count
+ *
+ * and one client, for the libc resolver (/etc/resolv.conf, tests/net/wire):
+ *
+ *   net-echo resolve NAME   prints "net-echo: NAME is ADDR" for each IPv4
+ *                           address getaddrinfo gives, or its error
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -94,12 +100,31 @@ static int listen_on(int type, int port)
 	return s;
 }
 
+static int resolve(const char *name)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res, *ai;
+	int rc = getaddrinfo(name, 0, &hints, &res);
+	if (rc) {
+		printf("net-echo: %s: %s\n", name, gai_strerror(rc));
+		return 1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		char a[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, a, sizeof(a));
+		printf("net-echo: %s is %s\n", name, a);
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: net-echo tcp|udp|source|sink PORT\n");
+		fprintf(stderr, "usage: net-echo tcp|udp|source|sink PORT, or net-echo resolve NAME\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "resolve"))
+		return resolve(argv[2]);
 	const char *mode = argv[1];
 	int port = atoi(argv[2]);
 	signal(SIGCHLD, SIG_IGN);       /* children reaped by the kernel */

@@ -10,6 +10,7 @@
 #include <amphi/cmdline.h>
 #include <amphi/test.h>
 #include <amphi/printk.h>
+#include <amphi/net.h>
 #include <amphi/klog.h>
 #include <amphi/panic.h>
 #include <amphi/timer.h>
@@ -75,9 +76,11 @@ void kmain(struct boot_info *bi)
 	if (bi->nr_modules)
 		vfs_init_from_boot();     /* the initrd: boot module 0 */
 	pci_init();               /* PCI devices, disks (drivers/pci, drivers/block) */
-if (platform->disks_init)
+	if (platform->disks_init)
 		platform->disks_init();   /* e.g. Xen blkfront's /dev/xvda, before PID 1 looks */
 	int have_root = rootfs_setup(bi->cmdline);   /* amphi.root=: "/" on a disk (kernel/rootfs.c) */
+	if (have_root)
+		net_write_resolv_conf("amphi.dns= or an early DHCP lease");
 
 	char test[BOOT_CMDLINE_MAX];
 	if (cmdline_get(bi->cmdline, "amphi.test", test, sizeof(test)))

@@ -10,6 +10,8 @@
 #include "lwip/ip4_addr.h"
 #include "ipconfig_parse.h"
 #include "netdev.h"
+#include "resolv_conf.h"
+#include <amphi/net.h>
 #include <amphi/boot.h>
 #include <amphi/cmdline.h>
 #include <amphi/printk.h>
@@ -34,8 +36,12 @@ static void show(const char *name, const ip4_addr_t *a, const ip4_addr_t *m, con
 static void status_changed(struct netif *netif)
 {
 	struct netdev *dev = netif->state;
-	if (dhcp_supplied_address(netif))
+	if (dhcp_supplied_address(netif)) {
 		show(dev->name, netif_ip4_addr(netif), netif_ip4_netmask(netif), netif_ip4_gw(netif), "dhcp");
+		char why[32];
+		snprintf(why, sizeof(why), "DHCP on %s", dev->name);
+		net_write_resolv_conf(why);
+	}
 }
 
 void ipconfig_start(struct netif *netif, struct netdev *dev, int index)
@@ -54,8 +60,10 @@ void ipconfig_start(struct netif *netif, struct netdev *dev, int index)
 		c.mode = IPCONF_DHCP;
 	} else if (!arg)
 		c.mode = IPCONF_DHCP;
-	if (index == 0)
+	if (index == 0) {
 		netif_set_default(netif);
+		resolv_conf_static();          /* amphi.dns=; a lease replaces them */
+	}
 	netif_set_status_callback(netif, status_changed);
 	netif_set_up(netif);
 	if (c.mode == IPCONF_STATIC) {

@@ -7,13 +7,13 @@ LWIP_SRC   := $(LWIP_DIR)/src
 LWIP_STAMP := $(LWIP_DIR)/version
 LWIP_C := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c core/memp.c \
           core/netif.c core/pbuf.c core/raw.c core/stats.c core/sys.c core/tcp.c core/tcp_in.c \
-          core/tcp_out.c core/timeouts.c core/udp.c \
+          core/tcp_out.c core/timeouts.c core/udp.c core/dns.c \
           core/ipv4/acd.c core/ipv4/autoip.c core/ipv4/dhcp.c core/ipv4/etharp.c core/ipv4/icmp.c \
           core/ipv4/ip4_frag.c core/ipv4/ip4.c core/ipv4/ip4_addr.c \
           api/api_lib.c api/api_msg.c api/err.c api/if_api.c api/netbuf.c api/netifapi.c \
           api/sockets.c api/tcpip.c netif/ethernet.c
 LWIP_OBJS := $(addprefix lwip/obj/,$(LWIP_C:.c=.o))
-NET_OBJS  := net/sys_arch.o net/net.o net/ipconfig.o net/ipconfig_parse.o net/frame_check.o net/tcp_timewait.o net/inet_lwip.o net/loopif.o net/netdev.o net/ifconf.o net/socket.o net/unix.o
+NET_OBJS  := net/sys_arch.o net/net.o net/ipconfig.o net/ipconfig_parse.o net/frame_check.o net/tcp_timewait.o net/resolv_conf.o net/inet_lwip.o net/loopif.o net/netdev.o net/ifconf.o net/socket.o net/unix.o
 obj-y += $(LWIP_OBJS) $(NET_OBJS)
 
 LWIP_INC := -Inet/port -Inet/compat -I$(LWIP_SRC)/include

@@ -17,4 +17,8 @@ struct file;
 long net_sock_ioctl(struct file *f, uint32_t cmd, uint32_t uarg);
 /* Readiness of some socket changed: poll/select sleepers re-check. */
 void net_poll_wake(void);
+/* /etc/resolv.conf from the name servers lwIP knows (a DHCP lease or
+ * amphi.dns=), unless the file there is the user's (net/resolv_conf.c);
+ * why goes into its first line.  Called once "/" is final, and on leases. */
+void net_write_resolv_conf(const char *why);
 #endif

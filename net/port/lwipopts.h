@@ -61,7 +61,8 @@ void *amphi_lwip_calloc(size_t n, size_t size);
 #define LWIP_TCP                   1
 #define LWIP_DHCP                  1
 #define LWIP_DHCP_DOES_ACD_CHECK   0     /* the address-conflict probe costs ~5 s a boot; leases come from one server */
-#define LWIP_DNS                   0     /* names are the libc resolver's job (/etc/resolv.conf) */
+#define LWIP_DNS                   1     /* only as the table of the lease's name servers: names are */
+#define DNS_MAX_SERVERS            2     /* the libc resolver's job (net/resolv_conf.c) */
 #define LWIP_IGMP                  0
 #define IP_FORWARD                 0
 #define IP_REASSEMBLY              1
