@@ -247,10 +247,10 @@ static int dir_readdir(struct file *f, ramfs_fill_fn fill, void *ctx)
 			c.pid = pid;
 			next = (int64_t)pid + SELF_POS + 2;
 		} else if (e->kind == PROCFS_NET_DIR) {
-			if (pos > 2)
+			if (pos - 2 >= PROCFS_NET_FILES)
 				return 0;
-			nm = "dev";
-			c.kind = PROCFS_NET_DEV;
+			nm = procfs_net_files[pos - 2].name;
+			c.kind = procfs_net_files[pos - 2].kind;
 		} else {
 			if (!pid_exists(e->pid))
 				return -ENOENT;

@@ -68,9 +68,12 @@ int procfs_parse(const char *rest, int self_pid, int follow, struct procfs_ent *
 				out->kind = f->kind;
 				len = component(&p, &c);
 				if (f->kind == PROCFS_NET_DIR && len) {
-					if (!is_name(c, len, "dev"))
+					const struct procfs_sys_file *nf = procfs_net_files;
+					while (nf->name && !is_name(c, len, nf->name))
+						nf++;
+					if (!nf->name)
 						return -ENOENT;
-					out->kind = PROCFS_NET_DEV;
+					out->kind = nf->kind;
 					len = component(&p, &c);
 				}
 				return len ? -ENOTDIR : 0;

@@ -26,6 +26,7 @@
 #include <amphi/klog.h>
 #include "file.h"
 #include "../net/netdev.h"
+#include "../net/route.h"
 #include <asm/cpu.h>
 #include <asm/tsc.h>
 
@@ -115,7 +116,8 @@ int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len)
 	s->compiler = "gcc " __VERSION__;
 	if (kind == PROCFS_CPUINFO)
 		cpu_fill(s);
-	size_t n = kind == PROCFS_MOUNTS ? MOUNTS_MAX : kind == PROCFS_NET_DEV ? netdev_proc_format(0, 0) + 1 : 0;
+	size_t n = kind == PROCFS_MOUNTS ? MOUNTS_MAX : kind == PROCFS_NET_DEV ? netdev_proc_format(0, 0) + 1
+		 : kind == PROCFS_NET_ROUTE ? route_proc_format(0, 0) + 1 : 0;
 	if (n) {
 		if (!(extra = kmalloc(n))) {
 			kfree(s);
@@ -123,9 +125,11 @@ int procfs_sys_text(enum procfs_kind kind, char **text, size_t *len)
 		}
 		if (kind == PROCFS_MOUNTS)
 			vfs_mounts_show(extra, n);
-		else
+		else if (kind == PROCFS_NET_DEV)
 			netdev_proc_format(extra, n);
-		s->mounts = s->net_dev = extra;        /* each file formats only its own */
+		else
+			route_proc_format(extra, n);
+		s->mounts = s->net_text = extra;       /* each file formats only its own */
 	}
 	size_t need = procfs_format_sys(kind, s, 0, 0);
 	char *buf = kmalloc(need + 1);

@@ -18,6 +18,12 @@ const struct procfs_sys_file procfs_sys_files[] = {
 	{ "version", PROCFS_VERSION }, { 0, PROCFS_ROOT },
 };
 
+const struct procfs_sys_file procfs_net_files[] = {
+	{ "dev", PROCFS_NET_DEV }, { "route", PROCFS_NET_ROUTE }, { 0, PROCFS_ROOT },
+};
+_Static_assert(sizeof(procfs_net_files) / sizeof(procfs_net_files[0]) == PROCFS_NET_FILES + 1,
+	       "PROCFS_NET_FILES counts procfs_net_files");
+
 uint32_t procfs_calc_load(uint32_t load, uint32_t exp, unsigned active)
 {
 	uint64_t a = (uint64_t)active * LOAD_FIXED_1;
@@ -158,7 +164,8 @@ size_t procfs_format_sys(enum procfs_kind kind, const struct procfs_sys *s, char
 		put(&o, "%s", s->mounts ? s->mounts : "");
 		break;
 	case PROCFS_NET_DEV:
-		put(&o, "%s", s->net_dev ? s->net_dev : "");
+	case PROCFS_NET_ROUTE:
+		put(&o, "%s", s->net_text ? s->net_text : "");
 		break;
 	case PROCFS_UPTIME:
 		put_centi(&o, s->uptime_ns, " ");

@@ -26,7 +26,7 @@
 #define L_ARPHRD_ETHER 1
 #define L_ARPHRD_LOOPBACK 772
 
-static void linux_name(struct netif *n, char out[IFNAMSIZ_L])
+void ifconf_name(struct netif *n, char out[IFNAMSIZ_L])
 {
 	memset(out, 0, IFNAMSIZ_L);
 	if (n->name[0] == 'l' && n->name[1] == 'o')
@@ -37,12 +37,12 @@ static void linux_name(struct netif *n, char out[IFNAMSIZ_L])
 		snprintf(out, IFNAMSIZ_L, "%c%c%u", n->name[0], n->name[1], n->num);
 }
 
-static struct netif *find(const char *name)
+struct netif *ifconf_find(const char *name)
 {
 	struct netif *n;
 	char nm[IFNAMSIZ_L];
 	NETIF_FOREACH(n) {
-		linux_name(n, nm);
+		ifconf_name(n, nm);
 		if (!strncmp(nm, name, IFNAMSIZ_L))
 			return n;
 	}
@@ -71,7 +71,7 @@ static err_t do_ifconf(struct tcpip_api_call_data *c)
 	NETIF_FOREACH(n) {
 		if (ic->req && ic->count < ic->max) {
 			struct linux_ifreq *r = &ic->req[ic->count];
-			linux_name(n, r->name);
+			ifconf_name(n, r->name);
 			put_in(r, ip4_addr_get_u32(netif_ip4_addr(n)));
 		}
 		ic->count++;
@@ -92,13 +92,13 @@ static err_t do_ifreq(struct tcpip_api_call_data *c)
 		memcpy(&v, r->u, 4);
 		NETIF_FOREACH(n)
 			if (netif_get_index(n) == v) {
-				linux_name(n, r->name);
+				ifconf_name(n, r->name);
 				return ERR_OK;
 			}
 		ic->result = -L_ENODEV;
 		return ERR_OK;
 	}
-	n = find(r->name);
+	n = ifconf_find(r->name);
 	if (!n) {
 		ic->result = -L_ENODEV;
 		return ERR_OK;

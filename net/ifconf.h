@@ -22,6 +22,11 @@ struct linux_ifreq {
 #define L_SIOCGIFHWADDR 0x8927
 #define L_SIOCGIFINDEX 0x8933
 
+/* Linux's name for a netif (lo, ethN), and the netif of a name (NULL if
+ * none); tcpip thread only. */
+struct netif;
+void ifconf_name(struct netif *n, char out[IFNAMSIZ_L]);
+struct netif *ifconf_find(const char *name);
 /* Up to max entries (name + address) into out (NULL: count only); the number of interfaces. */
 int ifconf_list(struct linux_ifreq *out, int max);
 /* One request on req (in and out); 0 or -errno. */

@@ -24,6 +24,11 @@ static void tcpip_ready(void *arg)
 	wake_all(&up_wq);
 }
 
+int net_running(void)
+{
+	return up_done;
+}
+
 int net_up(void)
 {
 	if (up_done)

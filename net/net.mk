@@ -13,7 +13,7 @@ LWIP_C := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c core/me
           api/api_lib.c api/api_msg.c api/err.c api/if_api.c api/netbuf.c api/netifapi.c \
           api/sockets.c api/tcpip.c netif/ethernet.c
 LWIP_OBJS := $(addprefix lwip/obj/,$(LWIP_C:.c=.o))
-NET_OBJS  := net/sys_arch.o net/net.o net/ipconfig.o net/ipconfig_parse.o net/frame_check.o net/tcp_timewait.o net/resolv_conf.o net/inet_lwip.o net/loopif.o net/netdev.o net/ifconf.o net/socket.o net/unix.o
+NET_OBJS  := net/sys_arch.o net/net.o net/ipconfig.o net/ipconfig_parse.o net/frame_check.o net/tcp_timewait.o net/resolv_conf.o net/route.o net/route_table.o net/inet_lwip.o net/loopif.o net/netdev.o net/ifconf.o net/socket.o net/unix.o
 obj-y += $(LWIP_OBJS) $(NET_OBJS)
 
 LWIP_INC := -Inet/port -Inet/compat -I$(LWIP_SRC)/include

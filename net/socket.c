@@ -18,6 +18,7 @@
 #include "inet.h"
 #include "sock.h"
 #include "ifconf.h"
+#include "route.h"
 
 #define A(i) (a->arg[i])
 #define SOCK_NONBLOCK 04000
@@ -222,6 +223,18 @@ long net_sock_ioctl(struct file *f, uint32_t cmd, uint32_t uarg)
 			r = -EFAULT;
 		kfree(req);
 		return r;
+	}
+	if (cmd == L_SIOCADDRT || cmd == L_SIOCDELRT) {
+		struct linux_rtentry rt;
+		char dev[IFNAMSIZ_L] = "";
+		if (copy_from_user(&rt, uarg, sizeof(rt)))
+			return -EFAULT;
+		if (rt.dev) {
+			long k = strncpy_from_user(dev, rt.dev, sizeof(dev));
+			if (k < 0)
+				return k == -ENAMETOOLONG ? -ENODEV : k;
+		}
+		return route_request(cmd, &rt, dev);
 	}
 	switch (cmd) {
 	case L_SIOCGIFNAME: case L_SIOCGIFFLAGS: case L_SIOCSIFFLAGS: case L_SIOCGIFADDR: case L_SIOCSIFADDR:

@@ -11,6 +11,8 @@
 /* Brings lwIP up once (tcpip thread, lo 127.0.0.1/8); later calls return
  * at once.  0, or -ENOMEM. */
 int net_up(void);
+/* 1 once net_up has brought the stack up. */
+int net_running(void);
 /* ioctl requests 0x89xx (SIOCGIFCONF, SIOCGIFFLAGS, ...) on a socket
  * file, arg a user pointer; -ENOTTY for anything else. */
 struct file;

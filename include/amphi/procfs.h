@@ -55,6 +55,7 @@ enum procfs_kind {
 	PROCFS_KMSG,                    /* the kernel log, read as syslog READ does */
 	/* below /proc/net (not listed in /proc itself) */
 	PROCFS_NET_DEV,                 /* /proc/net/dev: the interfaces' counters (net/netdev.c) */
+	PROCFS_NET_ROUTE,               /* /proc/net/route: the IPv4 routes (net/route.c) */
 };
 struct procfs_ent {
 	enum procfs_kind kind;
@@ -80,6 +81,9 @@ struct procfs_sys_file {
 	enum procfs_kind kind;
 };
 extern const struct procfs_sys_file procfs_sys_files[];
+/* The PROCFS_NET_FILES files of /proc/net, the same way. */
+#define PROCFS_NET_FILES 2
+extern const struct procfs_sys_file procfs_net_files[];
 
 /* What the kernel knows about itself, gathered at open (fs/procfs_sys.c). */
 struct procfs_sys {
@@ -101,7 +105,7 @@ struct procfs_sys {
 	/* the kernel */
 	const char *sysname, *release, *version, *compiler;
 	const char *mounts;             /* vfs_mounts_show's text */
-	const char *net_dev;            /* netdev_proc_format's text */
+	const char *net_text;           /* /proc/net/dev or route: net/'s text */
 };
 /* fs/procfs_sys.c: a system file's text, kmalloc'd (the caller frees it);
  * 0 or -ENOMEM. */

@@ -99,6 +99,14 @@ signed char amphi_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
 	amphi_tcp_inpacket((struct tcp_pcb *)(pcb), (hdr))
 
+/* Routes to other networks (route add -net ...): net/route.c's table. */
+struct netif;
+struct ip4_addr;
+struct netif *amphi_route_netif(const struct ip4_addr *dest);
+const struct ip4_addr *amphi_route_gw(struct netif *netif, const struct ip4_addr *dest);
+#define LWIP_HOOK_IP4_ROUTE_SRC(src, dest) amphi_route_netif(dest)
+#define LWIP_HOOK_ETHARP_GET_GW(netif, dest) amphi_route_gw((netif), (dest))
+
 #define LWIP_STATS                 0
 /* LWIP_DEBUG stays undefined: lwIP tests it with #ifdef (even 0 turns its messages on) */
 #define LWIP_CHKSUM_ALGORITHM      3
