@@ -93,11 +93,18 @@ static int insmod_all(const char *dir)
 static int mount_ext2(const char *dev, const char *dir)
 {
 	struct stat st;
+	char path[256];
 	int n = 0;
 
 	while (stat(dev, &st) < 0 && n++ < 100)
 		usleep(100000);
-	mkdir("/mnt", 0755);
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++)       /* mkdir -p: the parents first */
+		if (*p == '/') {
+			*p = 0;
+			mkdir(path, 0755);
+			*p = '/';
+		}
 	mkdir(dir, 0755);
 	if (mount(dev, dir, "ext2", 0, NULL) < 0) {
 		printf("bench-init: mount %s on %s: %s\n", dev, dir, strerror(errno));
