@@ -24,7 +24,9 @@
 
 #define B_VALID 1u
 #define B_DIRTY 2u
-#define HASH_SIZE 1024u
+/* The cache may hold a quarter of low memory (30000 buffers with 512 MiB):
+ * 1024 chains were 30 long, walked by every bread. */
+#define HASH_SIZE 16384u
 #define BCACHE_FLUSH_NS 5000000000ull
 
 struct cbuf {
