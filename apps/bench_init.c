@@ -4,7 +4,17 @@
  * -- ...).  It runs the programs named on its command line one after the
  * other and powers the machine off.
  *
- *   bench-init PROG [ARGS...] [-- PROG [ARGS...]]...     ("-- " separates programs)
+ *   bench-init [--insmod DIR] [--mount DEV DIR] PROG [ARGS...] [-- PROG [ARGS...]]...
+ *                                                        ("-- " separates programs)
+ *
+ * --insmod DIR loads the kernel modules DIR/ORDER names, in that order, with
+ * finit_module (Linux: Debian's kernel has virtio_blk and ext4, which mounts
+ * ext2, as modules; tests/bench/run adds them to Linux's initrd).  --mount
+ * DEV DIR waits up to 10 s for the block device DEV (a module's probe is
+ * asynchronous), makes DIR and mounts DEV there as ext2, printing
+ * "bench-init: mounted DEV on DIR (ext2)"; a failure is printed, DIR is
+ * removed again (so no program mistakes the empty directory on the root for
+ * the disk) and the exit status becomes 1.  Both before the first program.
  *
  * It first prints "bench-init: start monotonic_ns=N": the first line a user
  * program writes, so the host can time the boot up to it.  As PID 1 it mounts
@@ -22,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +59,60 @@ static void open_console(void)
 	dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
 	if (fd > 2)
 		close(fd);
+}
+
+/* DIR/ORDER: one module file name a line, each after what it depends on */
+static int insmod_all(const char *dir)
+{
+	char path[512], name[256];
+	int bad = 0;
+
+	snprintf(path, sizeof(path), "%s/ORDER", dir);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		printf("bench-init: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(name, sizeof(name), f)) {
+		name[strcspn(name, "\r\n")] = 0;
+		if (!name[0])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) < 0) {
+			printf("bench-init: insmod %s: %s\n", path, strerror(errno));
+			bad = 1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	fclose(f);
+	return bad;
+}
+
+static int mount_ext2(const char *dev, const char *dir)
+{
+	struct stat st;
+	char path[256];
+	int n = 0;
+
+	while (stat(dev, &st) < 0 && n++ < 100)
+		usleep(100000);
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++)       /* mkdir -p: the parents first */
+		if (*p == '/') {
+			*p = 0;
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	mkdir(dir, 0755);
+	if (mount(dev, dir, "ext2", 0, NULL) < 0) {
+		printf("bench-init: mount %s on %s: %s\n", dev, dir, strerror(errno));
+		rmdir(dir);
+		return 1;
+	}
+	printf("bench-init: mounted %s on %s (ext2)\n", dev, dir);
+	return 0;
 }
 
 static int run(char **argv)
@@ -91,7 +156,16 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("bench-init: start monotonic_ns=%lld pid=%d\n",
 	       (long long)ts.tv_sec * 1000000000ll + ts.tv_nsec, (int)getpid());
-	for (int i = 1; i < argc;) {
+	int i = 1;
+	for (;;) {
+		if (i + 1 < argc && !strcmp(argv[i], "--insmod"))
+			status |= insmod_all(argv[i + 1]), i += 2;
+		else if (i + 2 < argc && !strcmp(argv[i], "--mount"))
+			status |= mount_ext2(argv[i + 1], argv[i + 2]), i += 3;
+		else
+			break;
+	}
+	while (i < argc) {
 		int j = i;
 
 		while (j < argc && strcmp(argv[j], "--"))

@@ -23,6 +23,8 @@ void mutex_lock(struct mutex *m)
 {
 	if (m->owner == thread_current())
 		panic("mutex %s: locked twice by thread %s", m->name, thread_current()->name);
+	if (mutex_trylock(m))   /* free: no wait-queue entry to add and take off again */
+		return;
 	wait_event(&m->wq, mutex_trylock(m));
 }
 

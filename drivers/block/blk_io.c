@@ -265,24 +265,31 @@ int blk_submit_sync(struct blk_request *q)
 }
 
 /* Independent transfers, all in flight at once (the buffer cache's
- * write-back): each buffer 512-aligned within one page.  Sets x[i].status;
- * returns the first error. */
+ * write-back and prefetch): each buffer 512-aligned within one page.  A
+ * transfer that continues the one before it on the same disk (the next
+ * sector) joins its request as one more segment, up to the disk's
+ * max_segs: write-back sorts its batch by position and a file's blocks
+ * mostly lie in a row, so 32 blocks cost one request, one doorbell and one
+ * completion rather than 32.  Sets x[i].status (a merged transfer gets its
+ * request's); returns the first error. */
 int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
 {
 	struct blk_request *reqs = kmalloc((size_t)n * sizeof(*reqs));
+	int *req_of = kmalloc((size_t)n * sizeof(int));
 	struct blk_batch *b = kmalloc(sizeof(*b));
-	if (!reqs || !b) {
+	if (!reqs || !req_of || !b) {
 		kfree(reqs);
+		kfree(req_of);
 		kfree(b);
 		return -ENOMEM;
 	}
 	wait_queue_init(&b->wq, "blk-many");
 	b->status = 0;
 	b->remaining = 0;
-	int first_err = 0;
+	int first_err = 0, nreq = 0;
+	uint64_t next_sector = 0;       /* where the last request ends */
 	for (int i = 0; i < n; i++) {
-		struct blk_request *q = &reqs[i];
-		memset(q, 0, offsetof(struct blk_request, segs));
+		req_of[i] = -1;
 		x[i].status = check(x[i].dev, op, x[i].sector, x[i].nr);
 		uintptr_t va = (uintptr_t)x[i].buf;
 		uint32_t len = x[i].nr * BLK_SECTOR;
@@ -290,36 +297,52 @@ int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
 			x[i].status = -EINVAL;
 		if (x[i].status)
 			continue;
-		q->dev = blk_whole(x[i].dev);
+		struct blkdev *whole = blk_whole(x[i].dev);
+		uint64_t sector = x[i].sector + x[i].dev->start_sector;
+		struct blk_seg seg = { kva_to_phys(x[i].buf), len };
+		struct blk_request *last = nreq ? &reqs[nreq - 1] : 0;
+		if (last && last->dev == whole && sector == next_sector && last->nr_segs < whole->max_segs &&
+		    last->nr_segs < BLK_MAX_SEGS) {
+			last->segs[last->nr_segs++] = seg;
+			next_sector += x[i].nr;
+			req_of[i] = nreq - 1;
+			continue;
+		}
+		struct blk_request *q = &reqs[nreq];
+		memset(q, 0, offsetof(struct blk_request, segs));
+		q->dev = whole;
 		q->op = op;
-		q->sector = x[i].sector + x[i].dev->start_sector;
+		q->sector = sector;
 		q->nr_segs = 1;
-		q->segs[0] = (struct blk_seg){ kva_to_phys(x[i].buf), len };
+		q->segs[0] = seg;
 		q->done = batch_done;
 		q->priv = b;
-		b->remaining++;
+		next_sector = sector + x[i].nr;
+		req_of[i] = nreq++;
 	}
+	b->remaining = nreq;
 	/* Submit everything, then wait once (per disk: each may time out). */
-	for (int i = 0; i < n; i++) {
-		if (x[i].status)
-			continue;
-		struct blk_request *q = &reqs[i];
+	for (int j = 0; j < nreq; j++) {
+		struct blk_request *q = &reqs[j];
 		int s = q->dev->ops->submit(q->dev, q);
 		if (s) {
 			q->status = s;
 			batch_done(q);
 		}
 	}
-	for (int i = 0; i < n; i++)
-		if (!x[i].status && wait_batch(reqs[i].dev, b))
+	for (int j = 0; j < nreq; j++)
+		if (wait_batch(reqs[j].dev, b)) {
+			kfree(req_of);
 			return -EIO;            /* reqs and b stay with the dead driver */
+		}
 	for (int i = 0; i < n; i++) {
-		if (!x[i].status)
-			x[i].status = reqs[i].status;
+		if (req_of[i] >= 0)
+			x[i].status = reqs[req_of[i]].status;
 		if (x[i].status && !first_err)
 			first_err = x[i].status;
 	}
 	kfree(reqs);
+	kfree(req_of);
 	kfree(b);
 	return first_err;
 }

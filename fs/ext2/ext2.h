@@ -64,7 +64,10 @@ int ext2_blk_ok(struct ext2_fs *fs, uint32_t blk);
 /* The disk block of logical block lblk (0: a hole); alloc: fills holes
  * (new blocks zeroed), updating in (the caller writes it). */
 int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t lblk, int alloc, uint32_t *pblk);
-long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n);
+/* ra: NULL, or a sequential reader's read-ahead mark (the first logical
+ * block not yet read ahead; 0 to start): reads EXT2_READAHEAD blocks ahead. */
+long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
+		    uint64_t *ra);
 long ext2_write_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, const void *buf, size_t n);
 int ext2_truncate_blocks(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t size);
 /* nlink reached 0: frees the blocks and the inode (or later, if open). */

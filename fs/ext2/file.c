@@ -17,6 +17,8 @@ struct ext2_file {
 	struct ext2_fs *fs;
 	uint32_t ino;
 	char *dirpath;
+	uint64_t ra;            /* read(2) read ahead below this block (ext2_read_data) */
+	int64_t next_off;       /* where the last read(2) ended: the next one there is sequential */
 };
 
 #define EF(f) ((struct ext2_file *)(f)->priv)
@@ -108,19 +110,29 @@ int ext2_set_times(struct ext2_fs *fs, uint32_t ino, const struct vfs_timespec *
 	struct ext2_inode in; mutex_lock(&fs->lock); int err = ext2_iread(fs, ino, &in)
 #define END() mutex_unlock(&fs->lock)
 
-static ssize32_t ef_pread(struct file *f, void *buf, size_t n, uint64_t off)
+static ssize32_t read_at(struct file *f, void *buf, size_t n, uint64_t off, uint64_t *ra)
 {
 	BEGIN(f);
-	long r = err ? err : ext2_read_data(fs, ino, &in, off, buf, n);
+	long r = err ? err : ext2_read_data(fs, ino, &in, off, buf, n, ra);
 	END();
 	return (ssize32_t)r;
 }
 
+static ssize32_t ef_pread(struct file *f, void *buf, size_t n, uint64_t off)
+{
+	return read_at(f, buf, n, off, 0);
+}
+
+/* read(2) where the last one ended reads ahead (random reads do not) */
 static ssize32_t ef_read(struct file *f, void *buf, size_t n)
 {
-	ssize32_t r = ef_pread(f, buf, n, (uint64_t)f->off);
+	struct ext2_file *e = EF(f);
+	if (f->off != e->next_off)
+		e->ra = 0;
+	ssize32_t r = read_at(f, buf, n, (uint64_t)f->off, f->off == e->next_off ? &e->ra : 0);
 	if (r > 0)
 		f->off += r;
+	e->next_off = f->off;
 	return r;
 }
 

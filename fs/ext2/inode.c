@@ -156,7 +156,25 @@ int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t 
 	return 0;
 }
 
-long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n)
+/* The blocks of [first, end) (at most BPREFETCH_MAX) read from the disk
+ * together (bprefetch); returns the first logical block not covered. */
+#define EXT2_READAHEAD 128u     /* 512 KiB of 4 KiB blocks: 4 requests of 32 in flight */
+static uint64_t prefetch_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t first, uint64_t end)
+{
+	uint64_t blk[BPREFETCH_MAX] = { 0 };
+	int n = 0;
+	for (; n < (int)BPREFETCH_MAX && first + (uint64_t)n < end; n++) {
+		uint32_t p;
+		if (ext2_bmap(fs, ino, in, first + (uint64_t)n, 0, &p))
+			break;          /* the read loop meets the error itself */
+		blk[n] = p;
+	}
+	bprefetch(fs->dev, blk, n, fs->g.bsize);
+	return first + (uint64_t)(n ? n : 1);
+}
+
+long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
+		    uint64_t *ra)
 {
 	uint64_t size = ext2_isize(in);
 	uint32_t bs = fs->g.bsize;
@@ -165,11 +183,24 @@ long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uin
 	if (n > size - off)
 		n = (size_t)(size - off);
 	size_t done = 0;
+	/* Blocks below ahead have been read ahead: those of this read, and for
+	 * a sequential reader a window past it, so that its next reads find
+	 * them cached (the window starts again where the last one ended). */
+	uint64_t first = off / bs, end = (off + n + bs - 1) / bs, last = (size + bs - 1) / bs;
+	uint64_t ahead = ra && *ra > first && *ra <= end + EXT2_READAHEAD ? *ra : 0;
+	uint64_t want = ra && end + EXT2_READAHEAD > end ? end + EXT2_READAHEAD : end;
+	if (want > last)
+		want = last;
 	while (done < n) {
 		uint64_t pos = off + done;
 		uint32_t in_blk = (uint32_t)(pos % bs), k = bs - in_blk, pblk;
 		if (k > n - done)
 			k = (uint32_t)(n - done);
+		if (pos / bs >= ahead && want - pos / bs > 1) {  /* more than this block to read */
+			ahead = prefetch_data(fs, ino, in, pos / bs, want);
+			if (ra)
+				*ra = ahead;
+		}
 		int err = ext2_bmap(fs, ino, in, pos / bs, 0, &pblk);
 		if (err)
 			return done ? (long)done : err;

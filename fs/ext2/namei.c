@@ -38,7 +38,7 @@ static int read_link(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, ch
 		memcpy(buf, in->i_block, size);
 		return (int)size;
 	}
-	long r = ext2_read_data(fs, ino, in, 0, buf, size);
+	long r = ext2_read_data(fs, ino, in, 0, buf, size, 0);
 	return r < 0 ? (int)r : (int)r;
 }
 

@@ -92,6 +92,11 @@ struct buf {
 /* The block, read from the device if not cached; held until brelse.
  * NULL with *err = -EIO/-ENOMEM on failure. */
 struct buf *bread(struct blkdev *d, uint64_t blockno, uint32_t size, int *err);
+/* Starts reading those of blk[0..n) the cache lacks, all in flight at
+ * once, and waits; leaves them cached, unheld (a large file read: bread
+ * then finds them).  At most BPREFETCH_MAX blocks; 0 entries are skipped. */
+#define BPREFETCH_MAX 128
+void bprefetch(struct blkdev *d, const uint64_t *blk, int n, uint32_t size);
 /* The block without reading it (the caller overwrites all of it). */
 struct buf *bget(struct blkdev *d, uint64_t blockno, uint32_t size, int *err);
 void bdirty(struct buf *b);                     /* written back later (or at bsync) */

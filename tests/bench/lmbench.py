@@ -281,6 +281,7 @@ def render_markdown(results, images=()):
             if mode in notes:
                 out.append("- %s (%s): %s" % (mode, TITLES.get(mode, mode), notes[mode]))
         out.append("")
+    out.extend(render_disks(results))
     out.extend(render_goals(cols, cells))
     out.append("")
     out.append("Benchmarks:")
@@ -292,6 +293,25 @@ def render_markdown(results, images=()):
         for img in images:
             out.append("![%s](%s)" % (img, img))
     return "\n".join(out) + "\n"
+
+
+def render_disks(results):
+    """What each mode had for the ext2 rows (tests/bench/run's "disk" per
+    boot): the image, or why none (a Xen mode: tools/xen-run attaches no
+    disk), and any boot whose disk was attached but not mounted."""
+    disks, warnings = {}, []
+    for run in results["runs"]:
+        if "disk" in run:
+            disks.setdefault(run["mode"], run["disk"])
+        if run.get("warning", "").startswith("disk attached"):
+            warnings.append("%s round %s: %s" % (run["mode"], run.get("round", "?"), run["warning"]))
+    if not disks:
+        return []
+    out = ["The ext2 rows' disk, per mode:", ""]
+    for mode in sorted(disks, key=lambda m: MODES.index(m) if m in MODES else 99):
+        out.append("- %s: %s" % (mode, disks[mode]))
+    out.extend("- %s" % w for w in warnings)
+    return out + [""]
 
 
 def render_goals(cols, cells):
