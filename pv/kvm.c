@@ -51,6 +51,7 @@ static void kvm_time_init(void)
 
 static struct platform_ops platform_kvm = {
 	.name = "kvm",
+	.owns_pci = 1,
 	.hypercall = "vmcall",
 	.init = kvm_init,
 	.late_init = native_late_init,

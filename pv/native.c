@@ -83,6 +83,7 @@ static void native_time_init(void) { native_time_setup(&platform_native); }
 /* Not const: time_init fills in the timer and interrupt controller found. */
 static struct platform_ops platform_native = {
 	.name = "native",
+	.owns_pci = 1,
 	.hypercall = "none",
 	.init = native_init,
 	.late_init = native_late_init,

@@ -85,6 +85,7 @@ static void xen_hvm_init(struct boot_info *bi)
 	if (HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0)
 		dom0 = !!(fi.submap & (1u << XENFEAT_dom0));
 	xen_console_init(dom0);
+	platform_xen_hvm.owns_pci = dom0;
 
 	if (bi->nr_mem == 0) {
 		int n = xen_fill_memory_map(bi);

@@ -402,6 +402,14 @@ int ahci_probe(struct pci_dev *d)
 		kfree(h);
 		return -1;
 	}
+	/* All ones: nothing answers at the BAR (a bus error, or a BAR the
+	 * platform has not mapped for us): never walk 32 ports of that. */
+	if (rd(h->regs, HBA_CAP) == 0xffffffffu && rd(h->regs, 0x10) == 0xffffffffu) {
+		printk("ahci: %s: its registers read as all ones (BAR 5 at %#llx not reachable): skipped\n",
+		       d->name, (unsigned long long)d->bar[5].base);
+		kfree(h);
+		return -1;
+	}
 	wr(h->regs, HBA_GHC, rd(h->regs, HBA_GHC) | GHC_AE);
 	/* Take the controller from the firmware if it asks to be told. */
 	if (rd(h->regs, HBA_CAP2) & 1) {
@@ -412,6 +420,14 @@ int ahci_probe(struct pci_dev *d)
 	}
 	uint32_t cap = rd(h->regs, HBA_CAP), pi = rd(h->regs, HBA_PI);
 	unsigned nr_slots = ((cap >> 8) & 0x1f) + 1;
+	/* Port registers are 0x80 bytes each from 0x100: only those inside
+	 * the BAR exist, whatever PI claims. */
+	uint64_t fit = d->bar[5].size > 0x100 ? (d->bar[5].size - 0x100) / 0x80 : 0;
+	if (fit < 32 && (pi >> fit)) {
+		printk("ahci: %s: ports %#x claimed past the %llu-byte BAR: ignored\n", d->name,
+		       pi & ~((1u << fit) - 1), (unsigned long long)d->bar[5].size);
+		pi &= (1u << fit) - 1;
+	}
 	printk("ahci: %s: AHCI %x.%x, %u ports (implemented %#x), %u slots%s\n", d->name,
 	       rd(h->regs, 0x10) >> 16, (rd(h->regs, 0x10) >> 8) & 0xff, (cap & 0x1f) + 1, pi, nr_slots,
 	       (cap >> 31) ? ", 64-bit" : ", 32-bit DMA only");

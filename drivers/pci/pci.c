@@ -353,10 +353,8 @@ void pci_init(void)
 {
 	if (dev_list)
 		return;
-	if (platform->name[0] == 'x') {
-		/* Xen: port I/O faults in a PV kernel, and a PVH dom0's DMA
-		 * needs the hypervisor's help; disks come through blkfront. */
-		printk("pci: not probed under %s\n", platform->name);
+	if (!platform->owns_pci) {
+		printk("pci: not probed under %s (its disks come through blkfront)\n", platform->name);
 		return;
 	}
 	if (raw_read32(0, 0, 0, 0) == 0xffffffffu && raw_read32(0, 1, 0, 0) == 0xffffffffu) {

@@ -12,6 +12,10 @@
 #include "virtq.h"
 
 #define VIRTIO_F_VERSION_1 32
+/* The device's DMA goes through the platform's IOMMU (QEMU's
+ * iommu_platform=on): addresses are bus addresses, which for amphi are its
+ * physical ones, also as a Xen PVH dom0, whose IOMMU maps them. */
+#define VIRTIO_F_ACCESS_PLATFORM 33
 #define VIRTIO_STATUS_ACK 1
 #define VIRTIO_STATUS_DRIVER 2
 #define VIRTIO_STATUS_DRIVER_OK 4

@@ -87,7 +87,8 @@ void virtio_fail(struct virtio_dev *v)
 int virtio_negotiate(struct virtio_dev *v, uint64_t wanted)
 {
 	if (wait_reset(v)) {
-		printk("virtio: %s: device does not reset\n", v->pci->name);
+		printk("virtio: %s: device does not reset (status reads %#x%s)\n", v->pci->name, R8(C_STATUS),
+		       R8(C_STATUS) == 0xff ? ": its BAR is not reachable" : "");
 		return -1;
 	}
 	R8(C_STATUS) = VIRTIO_STATUS_ACK;
@@ -101,7 +102,7 @@ int virtio_negotiate(struct virtio_dev *v, uint64_t wanted)
 		virtio_fail(v);
 		return -1;
 	}
-	v->features = offered & (wanted | (1ull << VIRTIO_F_VERSION_1));
+	v->features = offered & (wanted | (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_ACCESS_PLATFORM));
 	R32(C_GFSELECT) = 0;
 	R32(C_GF) = (uint32_t)v->features;
 	R32(C_GFSELECT) = 1;

@@ -96,6 +96,10 @@ struct platform_ops {
 	/* Disks not on PCI (Xen domU: blkfront), once the root file system
 	 * exists for their /dev nodes.  NULL: none. */
 	void (*disks_init)(void);
+	/* 1 where the kernel drives PCI itself (drivers/pci): bare metal, KVM,
+	 * a Xen PVH dom0 (the IOMMU maps its DMA); 0 for a Xen PV kernel (port
+	 * I/O faults in ring 1) and a domU (its disks are blkfront's). */
+	int owns_pci;
 	const char *clock_name;     /* e.g. tsc, pvclock, kvmclock */
 	const char *timer_name;     /* e.g. lapic-oneshot, tsc-deadline, xen-singleshot */
 	const char *irq_name;       /* e.g. ioapic, evtchn-callback */
