@@ -26,10 +26,15 @@
 #define L_ARPHRD_ETHER 1
 #define L_ARPHRD_LOOPBACK 772
 
+int ifconf_is_lo(const struct netif *n)
+{
+	return n->name[0] == 'l' && n->name[1] == 'o';
+}
+
 void ifconf_name(struct netif *n, char out[IFNAMSIZ_L])
 {
 	memset(out, 0, IFNAMSIZ_L);
-	if (n->name[0] == 'l' && n->name[1] == 'o')
+	if (ifconf_is_lo(n))
 		snprintf(out, IFNAMSIZ_L, "lo");
 	else if (n->name[0] == 'e' && n->name[1] == 't')
 		snprintf(out, IFNAMSIZ_L, "%s", ((struct netdev *)n->state)->name);
@@ -103,7 +108,7 @@ static err_t do_ifreq(struct tcpip_api_call_data *c)
 		ic->result = -L_ENODEV;
 		return ERR_OK;
 	}
-	int loop = n->name[0] == 'l' && n->name[1] == 'o';
+	int loop = ifconf_is_lo(n);
 	ip4_addr_t a;
 	switch (ic->cmd) {
 	case L_SIOCGIFFLAGS:

@@ -25,6 +25,7 @@ struct linux_ifreq {
 /* Linux's name for a netif (lo, ethN), and the netif of a name (NULL if
  * none); tcpip thread only. */
 struct netif;
+int ifconf_is_lo(const struct netif *n);
 void ifconf_name(struct netif *n, char out[IFNAMSIZ_L]);
 struct netif *ifconf_find(const char *name);
 /* Up to max entries (name + address) into out (NULL: count only); the number of interfaces. */

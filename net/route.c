@@ -50,6 +50,12 @@ const ip4_addr_t *amphi_route_gw(struct netif *netif, const ip4_addr_t *dest)
 	return &gw;
 }
 
+/* n's gateway (lwIP's default route when n is the default netif), host order. */
+static uint32_t gw_of(const struct netif *n)
+{
+	return lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(n)));
+}
+
 static int on_link(struct netif *n, uint32_t host_addr)
 {
 	ip4_addr_t a;
@@ -67,18 +73,19 @@ struct rtcall {
 	int result;
 };
 
-static int default_route(uint32_t cmd, struct netif *n, uint32_t gw, int has_gw)
+/* gw 0: none given (route del default), or none there (an add: refused). */
+static int default_route(uint32_t cmd, struct netif *n, uint32_t gw)
 {
 	struct netif *d = netif_default;
 	if (cmd == L_SIOCDELRT) {
-		if (!d || ip4_addr_isany(netif_ip4_gw(d)) || (has_gw && lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(d))) != gw))
+		if (!d || !gw_of(d) || (gw && gw_of(d) != gw))
 			return -ESRCH;
 		netif_set_gw(d, IP4_ADDR_ANY4);
 		return 0;
 	}
-	if (!has_gw)
+	if (!gw)
 		return -EINVAL;             /* lwIP's default route needs a gateway */
-	if (d == n && lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(d))) == gw)
+	if (d == n && gw_of(d) == gw)
 		return -EEXIST;
 	ip4_addr_t a;
 	ip4_addr_set_u32(&a, lwip_htonl(gw));
@@ -120,7 +127,7 @@ static err_t do_request(struct tcpip_api_call_data *c)
 	}
 	r.ifindex = n ? netif_get_index(n) : 0;
 	if (r.dst == 0 && r.mask == 0)
-		rc->result = default_route(rc->cmd, n, r.gw, r.gw != 0);
+		rc->result = default_route(rc->cmd, n, r.gw);
 	else
 		rc->result = rc->cmd == L_SIOCADDRT ? rt_add(&table, &r) : rt_del(&table, &r);
 	return ERR_OK;
@@ -155,11 +162,10 @@ static err_t do_format(struct tcpip_api_call_data *call)
 	static const char head[] = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
 	c->len = (size_t)snprintf(c->buf, c->n, "%s", head);
 	struct netif *n;
-	if (netif_default && !ip4_addr_isany(netif_ip4_gw(netif_default)))
-		line(c, netif_default, 0, lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(netif_default))),
-		     RT_F_UP | RT_F_GATEWAY, 0, 0);
+	if (netif_default && gw_of(netif_default))
+		line(c, netif_default, 0, gw_of(netif_default), RT_F_UP | RT_F_GATEWAY, 0, 0);
 	NETIF_FOREACH(n) {
-		if (n->name[0] == 'l' && n->name[1] == 'o')
+		if (ifconf_is_lo(n))
 			continue;               /* Linux keeps lo in the local table */
 		if (ip4_addr_isany(netif_ip4_addr(n)))
 			continue;
