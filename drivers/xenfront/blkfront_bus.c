@@ -12,7 +12,7 @@
  * grants (it says Closed), and ends them.
  * xenfront_disks() (after the root file system exists, so that /dev nodes
  * can be made) starts the threads and waits until each disk is registered
- * or has failed, so that PID 1 finds /dev/xvda.
+ * or has failed (xenbus_wait_settled), so that PID 1 finds /dev/xvda.
  */
 #include "blkfront.h"
 #include <xenfront/xenstore.h>
@@ -25,39 +25,6 @@
 #include <amphi/wait.h>
 #include <xen/io/protocols.h>
 #include <xen/io/xenbus.h>
-
-#define SETTLE_NS 25000000000ull        /* two handshake waits of 10 s, and some */
-
-static volatile int starting;           /* disks not yet registered or failed */
-static wait_queue_t settled_wq;
-static int nr_disks;
-
-void blkfront_starting(void)
-{
-	if (!starting && !nr_disks)
-		wait_queue_init(&settled_wq, "blkfront-settle");
-	__atomic_add_fetch(&starting, 1, __ATOMIC_SEQ_CST);
-	nr_disks++;
-}
-
-static void settled(int *once)
-{
-	if (*once)
-		return;
-	*once = 1;
-	__atomic_sub_fetch(&starting, 1, __ATOMIC_SEQ_CST);
-	wake_all(&settled_wq);
-}
-
-void blkfront_wait_settled(void)
-{
-	if (!nr_disks)
-		return;
-	if (!wait_event_until(&settled_wq, __atomic_load_n(&starting, __ATOMIC_SEQ_CST) == 0,
-			      now_ns() + SETTLE_NS))
-		printk("blkfront: %d disk(s) still not connected after %llu s: going on without them\n",
-		       starting, SETTLE_NS / 1000000000ull);
-}
 
 /* A key of the back end's directory; 0 with def when absent and optional. */
 static int backend_u64(struct blkfront *f, const char *key, int optional, uint64_t def, uint64_t *out)
@@ -150,7 +117,7 @@ void blkfront_thread(void *arg)
 	int once = 0, registered = 0, s;
 	if (!f) {
 		printk("blkfront: %s: out of memory\n", d->node);
-		settled(&once);
+		xenbus_settle_done(&once);
 		thread_exit();
 	}
 	f->xd = d;
@@ -179,7 +146,7 @@ void blkfront_thread(void *arg)
 	if (blkdev_register(&f->bd))
 		goto out;
 	registered = 1;
-	settled(&once);
+	xenbus_settle_done(&once);
 	/* Until the back end goes (no time-out: a disk may live forever). */
 	s = xenbus_wait_closing(d);
 	printk("blkfront: %s: back end is %s: %s removed, its I/O fails with EIO\n", d->node,
@@ -194,7 +161,7 @@ void blkfront_thread(void *arg)
 	if (s >= 0 && s != XenbusStateClosed)
 		xenbus_wait_backend(d, 1u << XenbusStateClosed, "Closed");
 out:
-	settled(&once);
+	xenbus_settle_done(&once);
 	if (f->ring_pfn != PFN_NONE || f->port >= 0) {
 		int kept = blkfront_teardown(f);
 		if (kept)

@@ -161,6 +161,40 @@ void xenbus_features(struct xenbus_dev *d, char *out, unsigned size)
 		strlcpy(out, "none", size);
 }
 
+#define SETTLE_NS 25000000000ull        /* two handshake waits of 10 s, and some */
+
+static volatile int starting;           /* devices neither ready nor failed */
+static wait_queue_t settled_wq;
+static int settle_inited;
+
+void xenbus_settle_begin(void)
+{
+	if (!settle_inited) {
+		wait_queue_init(&settled_wq, "xenbus-settle");
+		settle_inited = 1;
+	}
+	__atomic_add_fetch(&starting, 1, __ATOMIC_SEQ_CST);
+}
+
+void xenbus_settle_done(int *once)
+{
+	if (*once)
+		return;
+	*once = 1;
+	__atomic_sub_fetch(&starting, 1, __ATOMIC_SEQ_CST);
+	wake_all(&settled_wq);
+}
+
+void xenbus_wait_settled(void)
+{
+	if (!settle_inited)
+		return;
+	if (!wait_event_until(&settled_wq, __atomic_load_n(&starting, __ATOMIC_SEQ_CST) == 0,
+			      now_ns() + SETTLE_NS))
+		printk("xenbus: %d device(s) still not connected after %llu s: going on without them\n",
+		       starting, SETTLE_NS / 1000000000ull);
+}
+
 /*
  * The test front end "vamphi": shares one granted page and an event
  * channel with its back end (a script in dom0 in the domU tier), the way
@@ -246,7 +280,8 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		kfree(d);
 		return;
 	}
-	void (*fn)(void *) = !strcmp(type, "vamphi") ? vamphi_thread : !strcmp(type, "vbd") ? blkfront_thread : 0;
+	void (*fn)(void *) = !strcmp(type, "vamphi") ? vamphi_thread : !strcmp(type, "vbd") ? blkfront_thread
+			     : !strcmp(type, "vif") ? netfront_thread : 0;
 	if (!fn) {
 		int s = xenbus_backend_state(d);
 		printk("xenbus: %s: back end %s (domain %u, state %s): no driver\n", d->node, d->backend,
@@ -264,10 +299,16 @@ static void probe_one(const char *type, const char *id, int have_gnttab)
 		printk("xenbus: %s: cannot watch the back end\n", d->node);
 		return;       /* d stays: the watch may still name it */
 	}
-	if (fn == blkfront_thread)
-		blkfront_starting();    /* xenfront_disks waits for it */
-	if (!thread_create(fn == blkfront_thread ? "blkfront" : "xenbus-dev", fn, d))
+	int settles = fn == blkfront_thread || fn == netfront_thread;
+	if (settles)
+		xenbus_settle_begin();  /* xenfront_disks waits for it */
+	if (!thread_create(fn == blkfront_thread ? "blkfront" : fn == netfront_thread ? "netfront" : "xenbus-dev", fn, d)) {
 		printk("xenbus: %s: cannot start its thread\n", d->node);
+		if (settles) {
+			int once = 0;
+			xenbus_settle_done(&once);
+		}
+	}
 }
 
 /* -1 until xenbus_probe ran (no xenstore: no devices); then whether the
@@ -313,5 +354,5 @@ void xenfront_disks(void)
 	if (probed_gnttab < 0)
 		return;
 	probe_types("vbd");
-	blkfront_wait_settled();
+	xenbus_wait_settled();
 }

@@ -45,8 +45,11 @@ void xenbus_features(struct xenbus_dev *d, char *out, unsigned size);
 
 /* Drivers' threads (arg: the struct xenbus_dev), started by the probe. */
 void blkfront_thread(void *arg);            /* blkfront_bus.c */
-/* A blkfront thread is about to start / waits until every one started
- * has registered its disk or failed (25 s at most). */
-void blkfront_starting(void);
-void blkfront_wait_settled(void);
+void netfront_thread(void *arg);            /* netfront_bus.c */
+/* Devices that PID 1 expects to find (disks, network interfaces): one is
+ * about to start; it is ready or has failed (*once makes a second call a
+ * no-op); wait until every one started is either (25 s at most). */
+void xenbus_settle_begin(void);
+void xenbus_settle_done(int *once);
+void xenbus_wait_settled(void);
 #endif
