@@ -4,7 +4,7 @@
  * -- ...).  It runs the programs named on its command line one after the
  * other and powers the machine off.
  *
- *   bench-init [--insmod DIR] [--mount DEV DIR] PROG [ARGS...] [-- PROG [ARGS...]]...
+ *   bench-init [--insmod DIR] [--wait DEV] [--mount DEV DIR] PROG [ARGS...] [-- PROG [ARGS...]]...
  *                                                        ("-- " separates programs)
  *
  * --insmod DIR loads the kernel modules DIR/ORDER names, in that order, with
@@ -14,7 +14,11 @@
  * asynchronous), makes DIR and mounts DEV there as ext2, printing
  * "bench-init: mounted DEV on DIR (ext2)"; a failure is printed, DIR is
  * removed again (so no program mistakes the empty directory on the root for
- * the disk) and the exit status becomes 1.  Both before the first program.
+ * the disk) and the exit status becomes 1.  --wait DEV waits up to 30 s for
+ * DEV to appear (Linux's xen-blkfront connects to its back end after the
+ * module is loaded), printing "bench-init: DEV after N ms" or, failing it,
+ * "bench-init: no DEV after 30 s" (exit status 1).  All before the first
+ * program, in the order given.
  *
  * It first prints "bench-init: start monotonic_ns=N": the first line a user
  * program writes, so the host can time the boot up to it.  As PID 1 it mounts
@@ -115,6 +119,26 @@ static int mount_ext2(const char *dev, const char *dir)
 	return 0;
 }
 
+static int wait_dev(const char *dev)
+{
+	struct timespec a, b;
+	struct stat st;
+	int n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	while (stat(dev, &st) < 0) {
+		if (n++ >= 300) {
+			printf("bench-init: no %s after 30 s\n", dev);
+			return 1;
+		}
+		usleep(100000);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("bench-init: %s after %lld ms\n", dev,
+	       (long long)(b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000);
+	return 0;
+}
+
 static int run(char **argv)
 {
 	int st;
@@ -160,6 +184,8 @@ int main(int argc, char **argv)
 	for (;;) {
 		if (i + 1 < argc && !strcmp(argv[i], "--insmod"))
 			status |= insmod_all(argv[i + 1]), i += 2;
+		else if (i + 1 < argc && !strcmp(argv[i], "--wait"))
+			status |= wait_dev(argv[i + 1]), i += 2;
 		else if (i + 2 < argc && !strcmp(argv[i], "--mount"))
 			status |= mount_ext2(argv[i + 1], argv[i + 2]), i += 3;
 		else

@@ -442,3 +442,37 @@ def update_readme(path, section):
         with open(path, "w") as f:
             f.write(new)
     return new != text
+
+
+# bench-disk (apps/bench_disk.c): its lines and the table of medians that
+# tests/bench/disk (amphi and Linux under QEMU) and tests/bench/blkfront
+# (amphi and Linux as Xen domUs) print.
+DISK_LINE_RE = re.compile(r"^bench-disk: (\S+) ([0-9.]+) (MiB/s|IOPS)\s*$", re.M)
+
+
+def parse_disk(text):
+    """{metric: value} from the bench-disk lines in a transcript (a metric
+    printed twice keeps the last)."""
+    return {m: float(v) for m, v, _ in DISK_LINE_RE.findall(text)}
+
+
+def median_table(metrics, columns, samples, ratios=()):
+    """Markdown lines: one row per (metric, unit) of metrics, one column per
+    (key, title) of columns holding the median of samples[key][metric]
+    ("-" when there is none), then one per (numerator key, denominator key,
+    title) of ratios, the two medians' quotient.  Higher is better for
+    MiB/s and IOPS alike."""
+    def med(key, m):
+        v = samples.get(key, {}).get(m) or []
+        return statistics.median(v) if v else None
+
+    out = ["| benchmark | unit | " + " | ".join(t for _, t in columns) +
+           "".join(" | " + t for _, _, t in ratios) + " |",
+           "| --- | --- |" + " ---: |" * (len(columns) + len(ratios))]
+    for m, unit in metrics:
+        row = [m, unit] + ["%.1f" % med(k, m) if med(k, m) is not None else "-" for k, _ in columns]
+        for a, b, _ in ratios:
+            x, y = med(a, m), med(b, m)
+            row.append("%.2f" % (x / y) if x is not None and y else "-")
+        out.append("| " + " | ".join(row) + " |")
+    return out
