@@ -802,6 +802,45 @@ int vm_fault(struct vm_space *vm, uint32_t addr, int write)
 	return -EFAULT;     /* present and still refused: a protection violation */
 }
 
+/* One page of a pin: faulted in as an access would be (write: copy-on-write
+ * broken), then one more reference on its frame. */
+static int pin_page(struct vm_space *vm, uint32_t va, int write, uint64_t *phys)
+{
+	pte_t *pte = pte_lookup(vm, va, 0);
+	if (!pte || !(*pte & PTE_P) || (write && !(*pte & PTE_RW))) {
+		int r = vm_fault(vm, va, write);
+		if (r)
+			return r;
+		pte = pte_lookup(vm, va, 0);
+	}
+	uint64_t pa = pte_phys(*pte) & ~(uint64_t)(PAGE_SIZE - 1);
+	if (ref_get((pfn_t)(pa >> PAGE_SHIFT)))
+		return -ENOMEM;
+	*phys = pa;
+	return 0;
+}
+
+int vm_pin_user(struct vm_space *vm, uint32_t va, uint32_t len, int write, uint64_t *phys)
+{
+	if (!vm || !len || va + len < va || va + len > USER_TOP)
+		return -EFAULT;
+	unsigned n = 0;
+	for (uint32_t p = va & PAGE_MASK; p < va + len; p += PAGE_SIZE, n++) {
+		int r = pin_page(vm, p, write, &phys[n]);
+		if (r) {
+			vm_unpin_user(phys, n);
+			return r;
+		}
+	}
+	return (int)n;
+}
+
+void vm_unpin_user(const uint64_t *phys, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		frame_ref_put((pfn_t)(phys[i] >> PAGE_SHIFT));
+}
+
 /* Makes va of vm present and private (a zeroed frame where missing,
  * copy-on-write broken), regardless of the area's protection.  With
  * cow_later a copy-on-write page is left as it is and *cow_later set

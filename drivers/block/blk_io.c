@@ -110,9 +110,28 @@ static int check(struct blkdev *d, enum blk_op op, uint64_t sector, uint32_t nr)
 	return 0;
 }
 
-/* Transfers nr sectors between buf (512-aligned, any kernel address) and
- * the disk at absolute sector abs, BLK_BATCH requests at a time. */
-static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_t *buf, uint32_t nr)
+/* Submits count requests of the batch b (refused ones count as done with
+ * their error) and waits for them: 0 or the first error; -EIO when the disk
+ * timed out (then reqs and b are left to the dead driver: never reused). */
+static int submit_and_wait(struct blkdev *whole, struct blk_request *reqs, int count, struct blk_batch *b)
+{
+	b->remaining = count;
+	for (int i = 0; i < count; i++) {
+		int s = whole->ops->submit(whole, &reqs[i]);
+		if (s) {
+			reqs[i].status = s;
+			batch_done(&reqs[i]);
+		}
+	}
+	if (count && wait_batch(whole, b))
+		return -EIO;
+	return b->status;
+}
+
+/* Transfers the data of segs (whole sectors, none crossing a page) to or
+ * from the disk from absolute sector abs on: requests of up to max_segs
+ * segments, BLK_BATCH of them in flight at once. */
+static int rw_segs(struct blkdev *whole, enum blk_op op, uint64_t abs, const struct blk_seg *segs, uint32_t n)
 {
 	struct blk_request *reqs = kmalloc(BLK_BATCH * sizeof(*reqs));
 	struct blk_batch *b = kmalloc(sizeof(*b));
@@ -122,13 +141,12 @@ static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_
 		return -ENOMEM;
 	}
 	int r = 0;
-	uint64_t left = (uint64_t)nr * BLK_SECTOR;
-	while (left && !r) {
+	uint32_t i = 0;
+	while (i < n && !r) {
 		wait_queue_init(&b->wq, "blk-batch");
-		b->remaining = 0;
 		b->status = 0;
 		int count = 0;
-		while (left && count < BLK_BATCH) {
+		for (; i < n && count < BLK_BATCH; count++) {
 			struct blk_request *q = &reqs[count];
 			memset(q, 0, offsetof(struct blk_request, segs));
 			q->dev = whole;
@@ -136,43 +154,56 @@ static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_
 			q->sector = abs;
 			q->done = batch_done;
 			q->priv = b;
-			uint64_t bytes = 0;
-			while (left && q->nr_segs < whole->max_segs) {
-				uintptr_t va = (uintptr_t)buf;
-				uint32_t len = PAGE_SIZE - (uint32_t)(va & (PAGE_SIZE - 1));
-				if (len > left)
-					len = (uint32_t)left;
-				uint64_t pa = kva_to_phys(buf);
-				if (pa == ~0ull) {
-					r = -EFAULT;
-					break;
-				}
-				q->segs[q->nr_segs++] = (struct blk_seg){ pa, len };
-				buf += len;
-				left -= len;
-				bytes += len;
-			}
-			if (!q->nr_segs)
-				break;
-			abs += bytes / BLK_SECTOR;
-			count++;
-		}
-		b->remaining = count;
-		for (int i = 0; i < count; i++) {
-			int s = whole->ops->submit(whole, &reqs[i]);
-			if (s) {
-				/* refused: count it done with the error */
-				reqs[i].status = s;
-				batch_done(&reqs[i]);
+			while (i < n && q->nr_segs < whole->max_segs) {
+				q->segs[q->nr_segs++] = segs[i];
+				abs += segs[i++].len / BLK_SECTOR;
 			}
 		}
-		if (count && wait_batch(whole, b))
-			return -EIO;            /* reqs and b stay with the dead driver */
-		if (!r)
-			r = b->status;
+		r = submit_and_wait(whole, reqs, count, b);
+		if (r == -EIO && whole->dead)
+			return r;               /* timed out: reqs and b stay with the dead driver */
 	}
 	kfree(reqs);
 	kfree(b);
+	return r;
+}
+
+#define SEGS_PER_PASS (BLK_BATCH * BLK_MAX_SEGS)
+
+/* Transfers nr sectors between buf (512-aligned, any kernel address) and
+ * the disk at absolute sector abs: its pages as segments, a batch at a time. */
+static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_t *buf, uint32_t nr)
+{
+	struct blk_seg *segs = kmalloc(SEGS_PER_PASS * sizeof(*segs));
+	if (!segs)
+		return -ENOMEM;
+	int r = 0;
+	uint64_t left = (uint64_t)nr * BLK_SECTOR;
+	while (left && !r) {
+		uint32_t n = 0;
+		uint64_t bytes = 0;
+		for (; left && n < SEGS_PER_PASS; n++) {
+			uint32_t len = PAGE_SIZE - (uint32_t)((uintptr_t)buf & (PAGE_SIZE - 1));
+			if (len > left)
+				len = (uint32_t)left;
+			uint64_t pa = kva_to_phys(buf);
+			if (pa == ~0ull) {
+				r = -EFAULT;
+				break;
+			}
+			segs[n] = (struct blk_seg){ pa, len };
+			buf += len;
+			left -= len;
+			bytes += len;
+		}
+		if (n) {
+			int s = rw_segs(whole, op, abs, segs, n);
+			if (s)
+				r = s;
+		}
+		abs += bytes / BLK_SECTOR;
+	}
+	kfree(segs);
 	return r;
 }
 
@@ -206,6 +237,23 @@ int blk_rw(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_
 	return r;
 }
 
+int blk_rw_segs(struct blkdev *d, enum blk_op op, uint64_t sector, const struct blk_seg *segs, uint32_t n)
+{
+	uint64_t bytes = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if ((segs[i].len | (uint32_t)segs[i].phys) & (BLK_SECTOR - 1) ||
+		    (segs[i].phys & (PAGE_SIZE - 1)) + segs[i].len > PAGE_SIZE)
+			return -EINVAL;
+		bytes += segs[i].len;
+	}
+	if (bytes / BLK_SECTOR > 0xffffffffu)
+		return -EINVAL;
+	int r = check(d, op, sector, (uint32_t)(bytes / BLK_SECTOR));
+	if (r || !n)
+		return r;
+	return rw_segs(blk_whole(d), op, sector + d->start_sector, segs, n);
+}
+
 int blk_flush(struct blkdev *d)
 {
 	struct blkdev *whole = blk_whole(d);
@@ -220,20 +268,14 @@ int blk_flush(struct blkdev *d)
 		return -ENOMEM;
 	}
 	wait_queue_init(&b->wq, "blk-flush");
-	b->remaining = 1;
 	b->status = 0;
 	q->dev = whole;
 	q->op = BLK_FLUSH;
 	q->done = batch_done;
 	q->priv = b;
-	int s = whole->ops->submit(whole, q);
-	if (s) {
-		q->status = s;
-		batch_done(q);
-	}
-	if (wait_batch(whole, b))
-		return -EIO;
-	r = b->status;
+	r = submit_and_wait(whole, q, 1, b);
+	if (r == -EIO && whole->dead)
+		return r;               /* timed out: q and b stay with the dead driver */
 	kfree(q);
 	kfree(b);
 	return r;
@@ -248,18 +290,12 @@ int blk_submit_sync(struct blk_request *q)
 	if (!b)
 		return -ENOMEM;
 	wait_queue_init(&b->wq, "blk-one");
-	b->remaining = 1;
 	b->status = 0;
 	q->done = batch_done;
 	q->priv = b;
-	int s = whole->ops->submit(whole, q);
-	if (s) {
-		q->status = s;
-		batch_done(q);
-	}
-	if (wait_batch(whole, b))
-		return -EIO;
-	int r = b->status;
+	int r = submit_and_wait(whole, q, 1, b);
+	if (r == -EIO && whole->dead)
+		return r;               /* timed out: b stays with the dead driver */
 	kfree(b);
 	return r;
 }

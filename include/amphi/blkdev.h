@@ -76,6 +76,10 @@ void blk_complete(struct blk_request *r, int status);
 /* Synchronous I/O on kernel memory (any kernel virtual address); sector is
  * relative to d (a partition or a disk).  0 or -errno (-EIO, -EROFS, -EINVAL). */
 int blk_rw(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_t nr_sectors);
+/* The same on memory given as segments (physical, whole sectors, none
+ * crossing a page: a program's pinned pages for raw I/O), BLK_BATCH requests
+ * in flight at once.  0 or -errno. */
+int blk_rw_segs(struct blkdev *d, enum blk_op op, uint64_t sector, const struct blk_seg *segs, uint32_t n);
 int blk_flush(struct blkdev *d);
 
 /* ---- buffer cache ---- */
