@@ -117,6 +117,7 @@ static int submit_and_wait(struct blkdev *whole, struct blk_request *reqs, int c
 {
 	b->remaining = count;
 	for (int i = 0; i < count; i++) {
+		reqs[i].more = i + 1 < count;
 		int s = whole->ops->submit(whole, &reqs[i]);
 		if (s) {
 			reqs[i].status = s;
@@ -360,6 +361,7 @@ int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
 	/* Submit everything, then wait once (per disk: each may time out). */
 	for (int j = 0; j < nreq; j++) {
 		struct blk_request *q = &reqs[j];
+		q->more = j + 1 < nreq && reqs[j + 1].dev == q->dev;
 		int s = q->dev->ops->submit(q->dev, q);
 		if (s) {
 			q->status = s;

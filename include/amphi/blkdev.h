@@ -37,6 +37,10 @@ struct blk_request {
 	enum blk_op op;
 	uint64_t sector;                /* first 512-byte sector on the disk */
 	uint32_t nr_segs;
+	/* The submitter submits another request to the same disk right after
+	 * this one: the driver may hold its doorbell until a request without
+	 * it, so that the device sees the whole batch at once. */
+	int more;
 	struct blk_seg segs[BLK_MAX_SEGS];
 	int status;                     /* 0 or a negative errno, set by blk_complete */
 	void (*done)(struct blk_request *);   /* called by blk_complete (any context) */
