@@ -246,9 +246,9 @@ int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 		blk_size = 512;
 	if ((v->features & (1ull << VIRTIO_RING_F_INDIRECT_DESC)) && alloc_indirect(b))
 		printk("virtio-blk: %s: no memory for indirect descriptors: chains in the ring\n", d->name);
-	/* Data segments per request: what the device and our ring (or a
-	 * table) allow. */
-	uint32_t segs = b->ind[0] ? BLK_MAX_SEGS : b->q.size - 2u;
+	/* Data segments per request: what the device and our ring allow (an
+	 * indirect chain, too, may not be longer than the queue: 2.7.5.3.1). */
+	uint32_t segs = b->q.size - 2u;
 	if (segs > BLK_MAX_SEGS)
 		segs = BLK_MAX_SEGS;
 	if (seg_max && seg_max < segs)
