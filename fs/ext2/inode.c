@@ -7,8 +7,10 @@
  */
 #include "ext2.h"
 #include <amphi/errno.h>
+#include <amphi/layout.h>
 #include <amphi/printk.h>
 #include <amphi/string.h>
+#include <amphi/uaccess.h>
 
 int ext2_blk_ok(struct ext2_fs *fs, uint32_t blk)
 {
@@ -173,8 +175,29 @@ static uint64_t prefetch_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inod
 	return first + (uint64_t)(n ? n : 1);
 }
 
-long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
-		    uint64_t *ra)
+/* Where a read's bytes go: kernel memory, or (kbuf NULL) the calling
+ * program's memory at ubuf, straight from the cached block: read(2) of a
+ * file copies each byte once, not into a kernel buffer first. */
+struct read_dst {
+	uint8_t *kbuf;
+	uint32_t ubuf;
+};
+
+static int put(const struct read_dst *d, size_t at, const void *src, uint32_t k)
+{
+	static const uint8_t zeros[PAGE_SIZE];  /* a hole's bytes (blocks are at most a page) */
+	if (d->kbuf) {
+		if (src)
+			memcpy(d->kbuf + at, src, k);
+		else
+			memset(d->kbuf + at, 0, k);
+		return 0;
+	}
+	return copy_to_user(d->ubuf + (uint32_t)at, src ? src : zeros, k);
+}
+
+static long read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off,
+		      const struct read_dst *dst, size_t n, uint64_t *ra)
 {
 	uint64_t size = ext2_isize(in);
 	uint32_t bs = fs->g.bsize;
@@ -205,17 +228,33 @@ long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uin
 		if (err)
 			return done ? (long)done : err;
 		if (!pblk) {
-			memset((uint8_t *)buf + done, 0, k);
+			err = put(dst, done, 0, k);
 		} else {
 			struct buf *b = bread(fs->dev, pblk, bs, &err);
 			if (!b)
 				return done ? (long)done : err;
-			memcpy((uint8_t *)buf + done, (uint8_t *)b->data + in_blk, k);
+			err = put(dst, done, (uint8_t *)b->data + in_blk, k);
 			brelse(b);
 		}
+		if (err)
+			return done ? (long)done : err;
 		done += k;
 	}
 	return (long)done;
+}
+
+long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
+		    uint64_t *ra)
+{
+	struct read_dst d = { buf, 0 };
+	return read_data(fs, ino, in, off, &d, n, ra);
+}
+
+long ext2_read_user(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, uint32_t ubuf, size_t n,
+		    uint64_t *ra)
+{
+	struct read_dst d = { 0, ubuf };
+	return read_data(fs, ino, in, off, &d, n, ra);
 }
 
 long ext2_write_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, const void *buf, size_t n)
