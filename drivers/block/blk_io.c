@@ -134,7 +134,11 @@ static int submit_and_wait(struct blkdev *whole, struct blk_request *reqs, int c
  * segments, BLK_BATCH of them in flight at once. */
 static int rw_segs(struct blkdev *whole, enum blk_op op, uint64_t abs, const struct blk_seg *segs, uint32_t n)
 {
-	struct blk_request *reqs = kmalloc(BLK_BATCH * sizeof(*reqs));
+	/* requests in flight at once: as many as n needs, at most BLK_BATCH */
+	int batch = (int)((n + whole->max_segs - 1) / whole->max_segs);
+	if (batch > BLK_BATCH)
+		batch = BLK_BATCH;
+	struct blk_request *reqs = kmalloc((size_t)batch * sizeof(*reqs));
 	struct blk_batch *b = kmalloc(sizeof(*b));
 	if (!reqs || !b) {
 		kfree(reqs);
@@ -147,7 +151,7 @@ static int rw_segs(struct blkdev *whole, enum blk_op op, uint64_t abs, const str
 		wait_queue_init(&b->wq, "blk-batch");
 		b->status = 0;
 		int count = 0;
-		for (; i < n && count < BLK_BATCH; count++) {
+		for (; i < n && count < batch; count++) {
 			struct blk_request *q = &reqs[count];
 			memset(q, 0, offsetof(struct blk_request, segs));
 			q->dev = whole;
@@ -175,7 +179,11 @@ static int rw_segs(struct blkdev *whole, enum blk_op op, uint64_t abs, const str
  * the disk at absolute sector abs: its pages as segments, a batch at a time. */
 static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_t *buf, uint32_t nr)
 {
-	struct blk_seg *segs = kmalloc(SEGS_PER_PASS * sizeof(*segs));
+	/* pages the buffer touches, at most a pass's worth (a block: one or two) */
+	uint32_t cap = nr / (PAGE_SIZE / BLK_SECTOR) + 2;
+	if (cap > SEGS_PER_PASS)
+		cap = SEGS_PER_PASS;
+	struct blk_seg *segs = kmalloc(cap * sizeof(*segs));
 	if (!segs)
 		return -ENOMEM;
 	int r = 0;
@@ -183,7 +191,7 @@ static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_
 	while (left && !r) {
 		uint32_t n = 0;
 		uint64_t bytes = 0;
-		for (; left && n < SEGS_PER_PASS; n++) {
+		for (; left && n < cap; n++) {
 			uint32_t len = PAGE_SIZE - (uint32_t)((uintptr_t)buf & (PAGE_SIZE - 1));
 			if (len > left)
 				len = (uint32_t)left;
