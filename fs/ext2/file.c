@@ -144,10 +144,25 @@ static ssize32_t ef_read(struct file *f, void *buf, size_t n)
 }
 
 /* file_ops.direct: read(2) copies from the cached blocks to the program
- * once (no kernel buffer between); writes take the copying path. */
+ * once (no kernel buffer between), a MiB at a time so that fs->lock is let
+ * go between; writes take the copying path.  (A fault in the copy never
+ * comes back here: amphi's file mmap copies the file at mmap time.) */
+#define DIRECT_CHUNK (1u << 20)
 static ssize32_t ef_direct(struct file *f, uint32_t ubuf, size_t n, int wr)
 {
-	return wr ? -EOPNOTSUPP : read_on(f, 0, ubuf, n);
+	if (wr)
+		return -EOPNOTSUPP;
+	size_t done = 0;
+	while (done < n) {
+		size_t k = n - done < DIRECT_CHUNK ? n - done : DIRECT_CHUNK;
+		ssize32_t r = read_on(f, 0, ubuf + (uint32_t)done, k);
+		if (r <= 0)
+			return done ? (ssize32_t)done : r;
+		done += (size_t)r;
+		if ((size_t)r < k)
+			break;          /* the end of the file */
+	}
+	return (ssize32_t)done;
 }
 
 static ssize32_t ef_write(struct file *f, const void *buf, size_t n)

@@ -110,7 +110,9 @@ int vm_fault(struct vm_space *vm, uint32_t addr, int write);
  * meanwhile cannot free it under the transfer.  phys[i] is page i's
  * physical address (page-aligned; one entry per page touched).  The number
  * of pages, or -EFAULT / -ENOMEM with nothing pinned.  vm_unpin_user drops
- * the references (and frees frames whose mapping went away meanwhile). */
+ * the references (and frees frames whose mapping went away meanwhile).
+ * A fork during the transfer shares the pages copy-on-write as usual, so
+ * the child may see bytes a read brings in (as Linux did before FOLL_PIN). */
 int vm_pin_user(struct vm_space *vm, uint32_t va, uint32_t len, int write, uint64_t *phys);
 void vm_unpin_user(const uint64_t *phys, unsigned n);
 
