@@ -59,6 +59,15 @@ static struct cbuf *hash[HASH_SIZE];
 static struct cbuf *lru_head, *lru_tail;
 static unsigned nr_bufs, max_bufs;
 
+/* A buffer enters (1) or leaves (-1) the cache; cache_lock held.  Each
+ * disk counts its cached blocks, so that raw I/O on a disk with none
+ * skips the walk of every buffer (bcache_writeback_range, _drop_range). */
+static void count_buf(struct cbuf *c, int delta)
+{
+	nr_bufs += (unsigned)delta;
+	blk_whole(c->b.dev)->nr_cached += (unsigned)delta;
+}
+
 static unsigned hash_of(struct blkdev *d, uint64_t blockno)
 {
 	return (unsigned)(((uintptr_t)d >> 4) ^ blockno ^ (blockno >> 16)) % HASH_SIZE;
@@ -106,7 +115,7 @@ static int evict_one_clean(void)
 	if (c) {
 		lru_unlink(c);
 		hash_remove(c);
-		nr_bufs--;
+		count_buf(c, -1);
 	}
 	spin_unlock_irqrestore(&cache_lock, f);
 	if (!c)
@@ -129,7 +138,7 @@ static unsigned bcache_reclaim(unsigned nr)
 		if (c) {
 			lru_unlink(c);
 			hash_remove(c);
-			nr_bufs--;
+			count_buf(c, -1);
 			c->hnext = spare;
 			spare = c;
 		}
@@ -303,7 +312,7 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 			fresh->hnext = hash[hash_of(d, blockno)];
 			hash[hash_of(d, blockno)] = fresh;
 			lru_push_front(fresh);
-			nr_bufs++;
+			count_buf(fresh, 1);
 			mutex_trylock(&fresh->lock);    /* fresh: nobody else has it yet */
 			held_add(1);
 			spin_unlock_irqrestore(&cache_lock, f);
@@ -479,7 +488,7 @@ static void drop(struct blkdev *d, int only_clean, uint64_t sector, uint64_t cou
 			}
 			lru_unlink(c);
 			hash_remove(c);
-			nr_bufs--;
+			count_buf(c, -1);
 			victims[n++] = c;
 		}
 		spin_unlock_irqrestore(&cache_lock, f);
@@ -499,12 +508,14 @@ void binvalidate(struct blkdev *d)
 
 int bcache_writeback_range(struct blkdev *whole, uint64_t sector, uint64_t count)
 {
-	return writeback(whole, sector, count ? count : 1);
+	return __atomic_load_n(&whole->nr_cached, __ATOMIC_RELAXED) ? writeback(whole, sector, count ? count : 1)
+								     : 0;
 }
 
 void bcache_drop_range(struct blkdev *whole, uint64_t sector, uint64_t count)
 {
-	drop(whole, 0, sector, count ? count : 1);
+	if (__atomic_load_n(&whole->nr_cached, __ATOMIC_RELAXED))
+		drop(whole, 0, sector, count ? count : 1);
 }
 
 static void flusher(void *arg)

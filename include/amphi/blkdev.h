@@ -69,6 +69,7 @@ struct blkdev {
 	uint32_t rdev;                  /* MKDEV(major, minor) of its /dev node */
 	int dead;                       /* the device went away: every request -EIO */
 	int polled;                     /* the layer's count of completions found by polling */
+	unsigned nr_cached;             /* a disk's blocks in the buffer cache (its partitions' too) */
 };
 
 int blkdev_register(struct blkdev *d);          /* disk: scans partitions, makes /dev nodes */
