@@ -30,7 +30,8 @@ APPS_bench-lm      := apps/bench_lm.c
 APPS_bench-init    := apps/bench_init.c
 APPS_bench-disk    := apps/bench_disk.c
 APPS_net-echo      := apps/net_echo.c
-APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test pattern net-test bench-lm bench-init bench-disk net-echo
+APPS_raw-check     := apps/raw_check.c
+APPS_NAMES := init proc-test syscall-fuzz echo-args crash bench-syscall stack-overflow kentry-jump sys-test pattern net-test bench-lm bench-init bench-disk net-echo raw-check
 APPS_BINS  := $(addprefix $(APPS_OUT)/,$(APPS_NAMES) echo-args-pie)
 
 # install the toolchain first when the top Makefile has its deps stamp

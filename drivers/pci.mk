@@ -13,4 +13,4 @@ CHECK_PARTS += check-disk
 check-disk: all $(BUILD)/initrd.cpio
 	tests/disk/run
 bench-disk: all $(BUILD)/initrd.cpio
-	tests/bench/disk
+	tests/bench/disk $(BENCH_DISK_ARGS)

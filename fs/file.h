@@ -23,6 +23,11 @@ struct file_ops {
 	int (*utimens)(struct file *f, const struct vfs_timespec *ts);
 	int (*statfs)(struct file *f, struct kstatfs64 *sf);
 	int (*fsync)(struct file *f, int datasync);
+	/* Optional: moves n bytes between the device and the user memory at
+	 * ubuf (of the current process) without a kernel copy (block nodes).
+	 * Bytes moved, -errno, or -EOPNOTSUPP when it cannot (alignment):
+	 * then read/write go through a kernel buffer as for any file. */
+	ssize32_t (*direct)(struct file *f, uint32_t ubuf, size_t n, int wr);
 	int tty;
 	/* Reads never wait and fill what is asked (/dev/zero): read(2) goes on
 	 * past its bounce buffer, as for regular files (dd counts full blocks). */

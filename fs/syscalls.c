@@ -43,8 +43,9 @@
 
 #define EOVERFLOW 75
 #define BOUNCE 65536u
-/* Block devices move 1 MiB at a time through a 512-aligned buffer: the
- * disk drivers then DMA it directly, several requests in flight. */
+/* Block devices move 1 MiB at a time through a 512-aligned buffer (when
+ * file_direct cannot use the program's own pages): the disk drivers then
+ * DMA it directly, several requests in flight. */
 #define BOUNCE_BLK (1u << 20)
 #define BOUNCE_ALIGN 512u
 #define ALIGN_UP(p) ((void *)(((uintptr_t)(p) + BOUNCE_ALIGN - 1) & ~(uintptr_t)(BOUNCE_ALIGN - 1)))
@@ -123,6 +124,9 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 		ssize32_t k = file_read(f, 0, 0);
 		return k < 0 ? k : 0;
 	}
+	ssize32_t direct = file_direct(f, ubuf, n, 0);
+	if (direct != -EOPNOTSUPP)
+		return direct;
 	uint32_t type = file_type(f);
 	int regular = type == S_IFREG || type == S_IFBLK ||   /* read on to n bytes */
 	              (f->ops && f->ops->read_whole);
@@ -160,6 +164,9 @@ static long do_write(struct file *f, uint32_t ubuf, size_t n)
 		n = VFS_RW_MAX;
 	if (n == 0)
 		return file_write(f, 0, 0);
+	ssize32_t direct = file_direct(f, ubuf, n, 1);
+	if (direct != -EOPNOTSUPP)
+		return direct;
 	size_t max = file_type(f) == S_IFBLK ? BOUNCE_BLK : BOUNCE;
 	size_t chunk = n < max ? n : max;
 	void *mem = kmalloc(chunk + BOUNCE_ALIGN), *kb = ALIGN_UP(mem);

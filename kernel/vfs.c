@@ -370,6 +370,15 @@ ssize32_t file_write(struct file *f, const void *kbuf, size_t n)
 	return (ssize32_t)k;
 }
 
+ssize32_t file_direct(struct file *f, uint32_t ubuf, size_t n, int wr)
+{
+	if (!f->ops || !f->ops->direct || !n)
+		return -EOPNOTSUPP;
+	if ((f->flags & O_ACCMODE) == (wr ? O_RDONLY : O_WRONLY))
+		return -EBADF;
+	return f->ops->direct(f, ubuf, n > VFS_RW_MAX ? VFS_RW_MAX : n, wr);
+}
+
 ssize32_t vfs_pread(struct file *f, void *kbuf, size_t n, uint64_t off)
 {
 	if (f->ops && f->ops->pread)

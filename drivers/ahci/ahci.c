@@ -3,8 +3,12 @@
  * with a SATA disk (signature 0x101) becomes sdX: IDENTIFY gives its size,
  * requests use READ/WRITE DMA EXT (48-bit LBA) and FLUSH CACHE EXT; no NCQ.
  * Several commands may be issued (one per command slot); the controller
- * runs them in order.  An error (task file error) fails the commands in
- * flight with -EIO, and the port is restarted.
+ * runs them in order.  Requests that continue each other on the disk and
+ * arrive together (blk_request.more) share one command, up to MAX_PRDS
+ * segments: a 1 MiB raw transfer was eight commands of 128 KiB, each with
+ * its own interrupt, run one after the other; now it is two.  An error
+ * (task file error) fails the commands in flight with -EIO, and the port is
+ * restarted.
  */
 #include <amphi/pci.h>
 #include <amphi/blkdev.h>
@@ -53,7 +57,9 @@
 #define ATA_FLUSH_CACHE_EXT 0xea
 
 #define SLOTS_MAX 32
-#define TABLE_BYTES 1024u               /* 128-byte header + 32 PRDs (16 each) + spare */
+#define TABLE_BYTES PAGE_SIZE          /* a command table: 128-byte header, then PRDs */
+#define MAX_PRDS ((TABLE_BYTES - 0x80) / 16)    /* 248 */
+#define MAX_COUNT 65535u                /* sectors per command (READ DMA EXT's count; 0 means 65536) */
 
 struct cmd_header {
 	uint16_t flags;                 /* CFL (dwords) | W (bit 6) */
@@ -75,7 +81,8 @@ struct ahci_port {
 	struct cmd_header *cl;          /* command list (1 KiB) */
 	uint8_t *tables[SLOTS_MAX];     /* command tables */
 	uint64_t tables_phys[SLOTS_MAX];
-	struct blk_request *slot_req[SLOTS_MAX];
+	struct blk_request *slot_req[SLOTS_MAX];   /* the first request of a slot's command; the
+					   * others follow through driver_priv */
 	uint32_t busy;                  /* slots issued */
 	struct blk_request *pending, **pending_tail;
 	spinlock_t lock;
@@ -131,9 +138,22 @@ static void port_start(struct ahci_port *p)
 	wr(p->regs, P_CMD, rd(p->regs, P_CMD) | CMD_ST);
 }
 
-/* Fills slot s's header, FIS and PRDs. */
+/* Writes segs as slot s's PRDs from index at on; the next index. */
+static unsigned put_prds(struct ahci_port *p, unsigned s, unsigned at, const struct blk_seg *segs, unsigned n)
+{
+	struct prd *prd = (struct prd *)(p->tables[s] + 0x80);
+	for (unsigned i = 0; i < n; i++, at++) {
+		prd[at].dba = (uint32_t)segs[i].phys;
+		prd[at].dbau = (uint32_t)(segs[i].phys >> 32);
+		prd[at].reserved = 0;
+		prd[at].dbc = segs[i].len - 1;
+	}
+	return at;
+}
+
+/* Fills slot s's header and FIS around its nr_prds PRDs (put_prds). */
 static void build(struct ahci_port *p, unsigned s, uint8_t cmd, uint64_t lba, uint32_t count,
-		  const struct blk_seg *segs, unsigned nr_segs, int write)
+		  unsigned nr_prds, int write)
 {
 	struct cmd_header *h = &p->cl[s];
 	uint8_t *t = p->tables[s];
@@ -152,22 +172,34 @@ static void build(struct ahci_port *p, unsigned s, uint8_t cmd, uint64_t lba, ui
 	fis[12] = (uint8_t)count;
 	fis[13] = (uint8_t)(count >> 8);
 	struct prd *prd = (struct prd *)(t + 0x80);
-	for (unsigned i = 0; i < nr_segs; i++) {
-		prd[i].dba = (uint32_t)segs[i].phys;
-		prd[i].dbau = (uint32_t)(segs[i].phys >> 32);
-		prd[i].reserved = 0;
-		prd[i].dbc = segs[i].len - 1;
-	}
-	if (nr_segs)
-		prd[nr_segs - 1].dbc |= 1u << 31;      /* interrupt when done */
+	if (nr_prds)
+		prd[nr_prds - 1].dbc |= 1u << 31;      /* interrupt when done */
 	h->flags = (uint16_t)(5 | (write ? 1u << 6 : 0));
-	h->prdtl = (uint16_t)nr_segs;
+	h->prdtl = (uint16_t)nr_prds;
 	h->prdbc = 0;
 	h->ctba = (uint32_t)p->tables_phys[s];
 	h->ctbau = (uint32_t)(p->tables_phys[s] >> 32);
 }
 
-/* Issues waiting requests into free slots; lock held. */
+static uint32_t sectors_of(const struct blk_request *r)
+{
+	uint32_t count = 0;
+	for (unsigned i = 0; i < r->nr_segs; i++)
+		count += r->segs[i].len / BLK_SECTOR;
+	return count;
+}
+
+/* q (the next pending request) can join the command of first..last:
+ * the same transfer, from where last ends, and room for it. */
+static int joins(const struct blk_request *first, const struct blk_request *last, const struct blk_request *q,
+		 unsigned nr_prds, uint32_t count)
+{
+	return q && first->op != BLK_FLUSH && q->op == first->op && q->sector == last->sector + sectors_of(last) &&
+	       nr_prds + q->nr_segs <= MAX_PRDS && count + sectors_of(q) <= MAX_COUNT;
+}
+
+/* Issues waiting requests into free slots, each with the requests after
+ * it that continue it; lock held. */
 static void start_pending(struct ahci_port *p)
 {
 	while (p->pending) {
@@ -176,18 +208,21 @@ static void start_pending(struct ahci_port *p)
 			s++;
 		if (s == p->nr_slots)
 			return;
-		struct blk_request *r = p->pending;
-		p->pending = r->driver_priv;
+		struct blk_request *r = p->pending, *last = r;
+		unsigned nr_prds = put_prds(p, s, 0, r->segs, r->nr_segs);
+		uint32_t count = sectors_of(r);
+		for (struct blk_request *q = r->driver_priv; joins(r, last, q, nr_prds, count); q = q->driver_priv) {
+			nr_prds = put_prds(p, s, nr_prds, q->segs, q->nr_segs);
+			count += sectors_of(q);
+			last = q;
+		}
+		p->pending = last->driver_priv;
 		if (!p->pending)
 			p->pending_tail = &p->pending;
-		r->driver_priv = 0;
-		uint32_t count = 0;
-		for (unsigned i = 0; i < r->nr_segs; i++)
-			count += r->segs[i].len / BLK_SECTOR;
+		last->driver_priv = 0;  /* r .. last stay linked: the slot's requests */
 		uint8_t cmd = r->op == BLK_READ ? ATA_READ_DMA_EXT : r->op == BLK_WRITE ? ATA_WRITE_DMA_EXT
 										: ATA_FLUSH_CACHE_EXT;
-		build(p, s, cmd, r->op == BLK_FLUSH ? 0 : r->sector, count, r->segs, r->nr_segs,
-		      r->op == BLK_WRITE);
+		build(p, s, cmd, r->op == BLK_FLUSH ? 0 : r->sector, count, nr_prds, r->op == BLK_WRITE);
 		p->slot_req[s] = r;
 		p->busy |= 1u << s;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
@@ -216,12 +251,15 @@ static void reap(struct ahci_port *p)
 	for (unsigned s = 0; s < p->nr_slots; s++) {
 		if (!(p->busy & (1u << s)) || (ci & (1u << s)))
 			continue;
-		struct blk_request *r = p->slot_req[s];
+		struct blk_request *r = p->slot_req[s], *next;
 		p->slot_req[s] = 0;
 		p->busy &= ~(1u << s);
-		r->status = error ? -EIO : 0;
-		r->driver_priv = done;
-		done = r;
+		for (; r; r = next) {   /* every request the command carried */
+			next = r->driver_priv;
+			r->status = error ? -EIO : 0;
+			r->driver_priv = done;
+			done = r;
+		}
 	}
 	if (error)
 		port_start(p);
@@ -250,24 +288,36 @@ static void ahci_poll(struct blkdev *d)
 	reap(d->driver);
 }
 
-static int ahci_submit(struct blkdev *d, struct blk_request *r)
+/* 0, or why the port cannot take r. */
+static int refused(struct ahci_port *p, struct blk_request *r)
 {
-	struct ahci_port *p = d->driver;
-	if (r->nr_segs > d->max_segs)
+	if (r->nr_segs > p->bd.max_segs)
 		return -EINVAL;
 	if (p->dma32)
 		for (unsigned i = 0; i < r->nr_segs; i++)
 			if (r->segs[i].phys + r->segs[i].len > 0x100000000ull) {
-				printk("ahci: %s: buffer above 4 GiB for a 32-bit controller: EIO\n", d->name);
+				printk("ahci: %s: buffer above 4 GiB for a 32-bit controller: EIO\n", p->bd.name);
 				return -EIO;
 			}
-	r->driver_priv = 0;
-	irqflags_t f = spin_lock_irqsave(&p->lock);
-	*p->pending_tail = r;
-	p->pending_tail = (struct blk_request **)&r->driver_priv;
-	start_pending(p);
-	spin_unlock_irqrestore(&p->lock, f);
 	return 0;
+}
+
+/* Queues r; the queue starts unless more requests follow at once (so
+ * that start_pending can put them into one command). */
+static int ahci_submit(struct blkdev *d, struct blk_request *r)
+{
+	struct ahci_port *p = d->driver;
+	int err = refused(p, r);
+	irqflags_t f = spin_lock_irqsave(&p->lock);
+	if (!err) {
+		r->driver_priv = 0;
+		*p->pending_tail = r;
+		p->pending_tail = (struct blk_request **)&r->driver_priv;
+	}
+	if (err || !r->more)
+		start_pending(p);       /* a refused one releases what was held for it */
+	spin_unlock_irqrestore(&p->lock, f);
+	return err;
 }
 
 static const struct blkdev_ops ahci_ops = { .submit = ahci_submit, .poll = ahci_poll };
@@ -280,7 +330,7 @@ static int identify(struct ahci_port *p, uint16_t *id)
 	if (!page)
 		return -ENOMEM;
 	struct blk_seg seg = { phys, 512 };
-	build(p, 0, ATA_IDENTIFY, 0, 0, &seg, 1, 0);
+	build(p, 0, ATA_IDENTIFY, 0, 0, put_prds(p, 0, 0, &seg, 1), 0);
 	wr(p->regs, P_IS, 0xffffffffu);
 	wr(p->regs, P_CI, 1);
 	int r = wait_clear(p->regs, P_CI, 1, 2000000000ull);

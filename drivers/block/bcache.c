@@ -40,58 +40,33 @@ struct cbuf {
 static spinlock_t cache_lock = SPINLOCK_INIT("bcache");
 static struct cbuf *spare;              /* reclaimed headers, reused (never kfree'd in reclaim) */
 
-/* Which threads hold buffers, and how many: write-back must not sleep on
+/* How many buffers the calling thread holds (struct thread's count; it
+ * was a 64-entry table scanned by every bread and brelse, and a 4 KiB
+ * ext2 read takes half a dozen buffers): write-back must not sleep on
  * another thread's buffer while its caller holds one (that thread may be
- * waiting for it).  cache_lock held. */
-#define HOLDERS 64
-static struct { struct thread *t; unsigned n; } holders[HOLDERS];
-
-static void held_add_locked(int delta)
-{
-	struct thread *me = thread_current();
-	int free_slot = -1;
-	for (int i = 0; i < HOLDERS; i++) {
-		if (holders[i].t == me) {
-			holders[i].n += (unsigned)delta;
-			if (!holders[i].n)
-				holders[i].t = 0;
-			return;
-		}
-		if (!holders[i].t && free_slot < 0)
-			free_slot = i;
-	}
-	if (delta > 0 && free_slot >= 0) {
-		holders[free_slot].t = me;
-		holders[free_slot].n = (unsigned)delta;
-	}
-}
-
+ * waiting for it). */
 static void held_add(int delta)
 {
-	irqflags_t f = spin_lock_irqsave(&cache_lock);
-	held_add_locked(delta);
-	spin_unlock_irqrestore(&cache_lock, f);
+	thread_current()->bufs_held += (unsigned)delta;
 }
 
-/* 1 when the calling thread holds a buffer (or the table overflowed). */
+/* 1 when the calling thread holds a buffer. */
 static int holds_any(void)
 {
-	struct thread *me = thread_current();
-	int used = 0;
-	irqflags_t f = spin_lock_irqsave(&cache_lock);
-	for (int i = 0; i < HOLDERS; i++) {
-		if (holders[i].t == me) {
-			spin_unlock_irqrestore(&cache_lock, f);
-			return 1;
-		}
-		used += holders[i].t != 0;
-	}
-	spin_unlock_irqrestore(&cache_lock, f);
-	return used == HOLDERS;
+	return thread_current()->bufs_held != 0;
 }
 static struct cbuf *hash[HASH_SIZE];
 static struct cbuf *lru_head, *lru_tail;
 static unsigned nr_bufs, max_bufs;
+
+/* A buffer enters (1) or leaves (-1) the cache; cache_lock held.  Each
+ * disk counts its cached blocks, so that raw I/O on a disk with none
+ * skips the walk of every buffer (bcache_writeback_range, _drop_range). */
+static void count_buf(struct cbuf *c, int delta)
+{
+	nr_bufs += (unsigned)delta;
+	blk_whole(c->b.dev)->nr_cached += (unsigned)delta;
+}
 
 static unsigned hash_of(struct blkdev *d, uint64_t blockno)
 {
@@ -140,7 +115,7 @@ static int evict_one_clean(void)
 	if (c) {
 		lru_unlink(c);
 		hash_remove(c);
-		nr_bufs--;
+		count_buf(c, -1);
 	}
 	spin_unlock_irqrestore(&cache_lock, f);
 	if (!c)
@@ -163,7 +138,7 @@ static unsigned bcache_reclaim(unsigned nr)
 		if (c) {
 			lru_unlink(c);
 			hash_remove(c);
-			nr_bufs--;
+			count_buf(c, -1);
 			c->hnext = spare;
 			spare = c;
 		}
@@ -337,9 +312,9 @@ static struct buf *get(struct blkdev *d, uint64_t blockno, uint32_t size, int *e
 			fresh->hnext = hash[hash_of(d, blockno)];
 			hash[hash_of(d, blockno)] = fresh;
 			lru_push_front(fresh);
-			nr_bufs++;
+			count_buf(fresh, 1);
 			mutex_trylock(&fresh->lock);    /* fresh: nobody else has it yet */
-			held_add_locked(1);
+			held_add(1);
 			spin_unlock_irqrestore(&cache_lock, f);
 			return &fresh->b;
 		}
@@ -473,7 +448,7 @@ void brelse(struct buf *b)
 	mutex_unlock(&c->lock);
 	irqflags_t f = spin_lock_irqsave(&cache_lock);
 	c->b.refcnt--;
-	held_add_locked(-1);
+	held_add(-1);
 	spin_unlock_irqrestore(&cache_lock, f);
 }
 
@@ -513,7 +488,7 @@ static void drop(struct blkdev *d, int only_clean, uint64_t sector, uint64_t cou
 			}
 			lru_unlink(c);
 			hash_remove(c);
-			nr_bufs--;
+			count_buf(c, -1);
 			victims[n++] = c;
 		}
 		spin_unlock_irqrestore(&cache_lock, f);
@@ -533,12 +508,14 @@ void binvalidate(struct blkdev *d)
 
 int bcache_writeback_range(struct blkdev *whole, uint64_t sector, uint64_t count)
 {
-	return writeback(whole, sector, count ? count : 1);
+	return __atomic_load_n(&whole->nr_cached, __ATOMIC_RELAXED) ? writeback(whole, sector, count ? count : 1)
+								     : 0;
 }
 
 void bcache_drop_range(struct blkdev *whole, uint64_t sector, uint64_t count)
 {
-	drop(whole, 0, sector, count ? count : 1);
+	if (__atomic_load_n(&whole->nr_cached, __ATOMIC_RELAXED))
+		drop(whole, 0, sector, count ? count : 1);
 }
 
 static void flusher(void *arg)

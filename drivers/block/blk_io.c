@@ -110,11 +110,35 @@ static int check(struct blkdev *d, enum blk_op op, uint64_t sector, uint32_t nr)
 	return 0;
 }
 
-/* Transfers nr sectors between buf (512-aligned, any kernel address) and
- * the disk at absolute sector abs, BLK_BATCH requests at a time. */
-static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_t *buf, uint32_t nr)
+/* Submits count requests of the batch b (refused ones count as done with
+ * their error) and waits for them: 0 or the first error; -EIO when the disk
+ * timed out (then reqs and b are left to the dead driver: never reused). */
+static int submit_and_wait(struct blkdev *whole, struct blk_request *reqs, int count, struct blk_batch *b)
 {
-	struct blk_request *reqs = kmalloc(BLK_BATCH * sizeof(*reqs));
+	b->remaining = count;
+	for (int i = 0; i < count; i++) {
+		reqs[i].more = i + 1 < count;
+		int s = whole->ops->submit(whole, &reqs[i]);
+		if (s) {
+			reqs[i].status = s;
+			batch_done(&reqs[i]);
+		}
+	}
+	if (count && wait_batch(whole, b))
+		return -EIO;
+	return b->status;
+}
+
+/* Transfers the data of segs (whole sectors, none crossing a page) to or
+ * from the disk from absolute sector abs on: requests of up to max_segs
+ * segments, BLK_BATCH of them in flight at once. */
+static int rw_segs(struct blkdev *whole, enum blk_op op, uint64_t abs, const struct blk_seg *segs, uint32_t n)
+{
+	/* requests in flight at once: as many as n needs, at most BLK_BATCH */
+	int batch = (int)((n + whole->max_segs - 1) / whole->max_segs);
+	if (batch > BLK_BATCH)
+		batch = BLK_BATCH;
+	struct blk_request *reqs = kmalloc((size_t)batch * sizeof(*reqs));
 	struct blk_batch *b = kmalloc(sizeof(*b));
 	if (!reqs || !b) {
 		kfree(reqs);
@@ -122,13 +146,12 @@ static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_
 		return -ENOMEM;
 	}
 	int r = 0;
-	uint64_t left = (uint64_t)nr * BLK_SECTOR;
-	while (left && !r) {
+	uint32_t i = 0;
+	while (i < n && !r) {
 		wait_queue_init(&b->wq, "blk-batch");
-		b->remaining = 0;
 		b->status = 0;
 		int count = 0;
-		while (left && count < BLK_BATCH) {
+		for (; i < n && count < batch; count++) {
 			struct blk_request *q = &reqs[count];
 			memset(q, 0, offsetof(struct blk_request, segs));
 			q->dev = whole;
@@ -136,43 +159,60 @@ static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_
 			q->sector = abs;
 			q->done = batch_done;
 			q->priv = b;
-			uint64_t bytes = 0;
-			while (left && q->nr_segs < whole->max_segs) {
-				uintptr_t va = (uintptr_t)buf;
-				uint32_t len = PAGE_SIZE - (uint32_t)(va & (PAGE_SIZE - 1));
-				if (len > left)
-					len = (uint32_t)left;
-				uint64_t pa = kva_to_phys(buf);
-				if (pa == ~0ull) {
-					r = -EFAULT;
-					break;
-				}
-				q->segs[q->nr_segs++] = (struct blk_seg){ pa, len };
-				buf += len;
-				left -= len;
-				bytes += len;
-			}
-			if (!q->nr_segs)
-				break;
-			abs += bytes / BLK_SECTOR;
-			count++;
-		}
-		b->remaining = count;
-		for (int i = 0; i < count; i++) {
-			int s = whole->ops->submit(whole, &reqs[i]);
-			if (s) {
-				/* refused: count it done with the error */
-				reqs[i].status = s;
-				batch_done(&reqs[i]);
+			while (i < n && q->nr_segs < whole->max_segs) {
+				q->segs[q->nr_segs++] = segs[i];
+				abs += segs[i++].len / BLK_SECTOR;
 			}
 		}
-		if (count && wait_batch(whole, b))
-			return -EIO;            /* reqs and b stay with the dead driver */
-		if (!r)
-			r = b->status;
+		r = submit_and_wait(whole, reqs, count, b);
+		if (r == -EIO && whole->dead)
+			return r;               /* timed out: reqs and b stay with the dead driver */
 	}
 	kfree(reqs);
 	kfree(b);
+	return r;
+}
+
+#define SEGS_PER_PASS (BLK_BATCH * BLK_MAX_SEGS)
+
+/* Transfers nr sectors between buf (512-aligned, any kernel address) and
+ * the disk at absolute sector abs: its pages as segments, a batch at a time. */
+static int rw_aligned(struct blkdev *whole, enum blk_op op, uint64_t abs, uint8_t *buf, uint32_t nr)
+{
+	/* pages the buffer touches, at most a pass's worth (a block: one or two) */
+	uint32_t cap = nr / (PAGE_SIZE / BLK_SECTOR) + 2;
+	if (cap > SEGS_PER_PASS)
+		cap = SEGS_PER_PASS;
+	struct blk_seg *segs = kmalloc(cap * sizeof(*segs));
+	if (!segs)
+		return -ENOMEM;
+	int r = 0;
+	uint64_t left = (uint64_t)nr * BLK_SECTOR;
+	while (left && !r) {
+		uint32_t n = 0;
+		uint64_t bytes = 0;
+		for (; left && n < cap; n++) {
+			uint32_t len = PAGE_SIZE - (uint32_t)((uintptr_t)buf & (PAGE_SIZE - 1));
+			if (len > left)
+				len = (uint32_t)left;
+			uint64_t pa = kva_to_phys(buf);
+			if (pa == ~0ull) {
+				r = -EFAULT;
+				break;
+			}
+			segs[n] = (struct blk_seg){ pa, len };
+			buf += len;
+			left -= len;
+			bytes += len;
+		}
+		if (n) {
+			int s = rw_segs(whole, op, abs, segs, n);
+			if (s)
+				r = s;
+		}
+		abs += bytes / BLK_SECTOR;
+	}
+	kfree(segs);
 	return r;
 }
 
@@ -206,6 +246,23 @@ int blk_rw(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_
 	return r;
 }
 
+int blk_rw_segs(struct blkdev *d, enum blk_op op, uint64_t sector, const struct blk_seg *segs, uint32_t n)
+{
+	uint64_t bytes = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		if ((segs[i].len | (uint32_t)segs[i].phys) & (BLK_SECTOR - 1) ||
+		    (segs[i].phys & (PAGE_SIZE - 1)) + segs[i].len > PAGE_SIZE)
+			return -EINVAL;
+		bytes += segs[i].len;
+	}
+	if (bytes / BLK_SECTOR > 0xffffffffu)
+		return -EINVAL;
+	int r = check(d, op, sector, (uint32_t)(bytes / BLK_SECTOR));
+	if (r || !n)
+		return r;
+	return rw_segs(blk_whole(d), op, sector + d->start_sector, segs, n);
+}
+
 int blk_flush(struct blkdev *d)
 {
 	struct blkdev *whole = blk_whole(d);
@@ -220,20 +277,14 @@ int blk_flush(struct blkdev *d)
 		return -ENOMEM;
 	}
 	wait_queue_init(&b->wq, "blk-flush");
-	b->remaining = 1;
 	b->status = 0;
 	q->dev = whole;
 	q->op = BLK_FLUSH;
 	q->done = batch_done;
 	q->priv = b;
-	int s = whole->ops->submit(whole, q);
-	if (s) {
-		q->status = s;
-		batch_done(q);
-	}
-	if (wait_batch(whole, b))
-		return -EIO;
-	r = b->status;
+	r = submit_and_wait(whole, q, 1, b);
+	if (r == -EIO && whole->dead)
+		return r;               /* timed out: q and b stay with the dead driver */
 	kfree(q);
 	kfree(b);
 	return r;
@@ -248,18 +299,12 @@ int blk_submit_sync(struct blk_request *q)
 	if (!b)
 		return -ENOMEM;
 	wait_queue_init(&b->wq, "blk-one");
-	b->remaining = 1;
 	b->status = 0;
 	q->done = batch_done;
 	q->priv = b;
-	int s = whole->ops->submit(whole, q);
-	if (s) {
-		q->status = s;
-		batch_done(q);
-	}
-	if (wait_batch(whole, b))
-		return -EIO;
-	int r = b->status;
+	int r = submit_and_wait(whole, q, 1, b);
+	if (r == -EIO && whole->dead)
+		return r;               /* timed out: b stays with the dead driver */
 	kfree(b);
 	return r;
 }
@@ -272,9 +317,61 @@ int blk_submit_sync(struct blk_request *q)
  * mostly lie in a row, so 32 blocks cost one request, one doorbell and one
  * completion rather than 32.  Sets x[i].status (a merged transfer gets its
  * request's); returns the first error. */
+/* Checks each transfer (x[i].status) and joins those that continue the
+ * one before into requests; returns how many requests.  With reqs NULL it
+ * only counts them (blk_rw_many then allocates that many, not n: a
+ * prefetch of 128 blocks is 4 requests, and 128 were 56 KiB). */
+static int plan_many(enum blk_op op, struct blk_xfer *x, int n, struct blk_request *reqs, int *req_of,
+		     struct blk_batch *b)
+{
+	int nreq = 0;
+	struct blkdev *cur = 0;         /* the last request's disk, its segments, where it ends */
+	uint32_t cur_segs = 0;
+	uint64_t next_sector = 0;
+	for (int i = 0; i < n; i++) {
+		if (req_of)
+			req_of[i] = -1;
+		x[i].status = check(x[i].dev, op, x[i].sector, x[i].nr);
+		uintptr_t va = (uintptr_t)x[i].buf;
+		uint32_t len = x[i].nr * BLK_SECTOR;
+		if (!x[i].status && ((va & (BLK_SECTOR - 1)) || (va & (PAGE_SIZE - 1)) + len > PAGE_SIZE))
+			x[i].status = -EINVAL;
+		if (x[i].status)
+			continue;
+		struct blkdev *whole = blk_whole(x[i].dev);
+		uint64_t sector = x[i].sector + x[i].dev->start_sector;
+		struct blk_seg seg = { kva_to_phys(x[i].buf), len };
+		int joins = cur == whole && sector == next_sector && cur_segs < whole->max_segs &&
+			    cur_segs < BLK_MAX_SEGS;
+		if (!joins) {
+			cur = whole;
+			cur_segs = 0;
+			nreq++;
+			if (reqs) {
+				struct blk_request *q = &reqs[nreq - 1];
+				memset(q, 0, offsetof(struct blk_request, segs));
+				q->dev = whole;
+				q->op = op;
+				q->sector = sector;
+				q->done = batch_done;
+				q->priv = b;
+			}
+		}
+		if (reqs) {
+			reqs[nreq - 1].segs[cur_segs] = seg;
+			reqs[nreq - 1].nr_segs = cur_segs + 1;
+			req_of[i] = nreq - 1;
+		}
+		cur_segs++;
+		next_sector = sector + x[i].nr;
+	}
+	return nreq;
+}
+
 int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
 {
-	struct blk_request *reqs = kmalloc((size_t)n * sizeof(*reqs));
+	int nreq = plan_many(op, x, n, 0, 0, 0);
+	struct blk_request *reqs = kmalloc((size_t)(nreq ? nreq : 1) * sizeof(*reqs));
 	int *req_of = kmalloc((size_t)n * sizeof(int));
 	struct blk_batch *b = kmalloc(sizeof(*b));
 	if (!reqs || !req_of || !b) {
@@ -286,44 +383,13 @@ int blk_rw_many(enum blk_op op, struct blk_xfer *x, int n)
 	wait_queue_init(&b->wq, "blk-many");
 	b->status = 0;
 	b->remaining = 0;
-	int first_err = 0, nreq = 0;
-	uint64_t next_sector = 0;       /* where the last request ends */
-	for (int i = 0; i < n; i++) {
-		req_of[i] = -1;
-		x[i].status = check(x[i].dev, op, x[i].sector, x[i].nr);
-		uintptr_t va = (uintptr_t)x[i].buf;
-		uint32_t len = x[i].nr * BLK_SECTOR;
-		if (!x[i].status && ((va & (BLK_SECTOR - 1)) || (va & (PAGE_SIZE - 1)) + len > PAGE_SIZE))
-			x[i].status = -EINVAL;
-		if (x[i].status)
-			continue;
-		struct blkdev *whole = blk_whole(x[i].dev);
-		uint64_t sector = x[i].sector + x[i].dev->start_sector;
-		struct blk_seg seg = { kva_to_phys(x[i].buf), len };
-		struct blk_request *last = nreq ? &reqs[nreq - 1] : 0;
-		if (last && last->dev == whole && sector == next_sector && last->nr_segs < whole->max_segs &&
-		    last->nr_segs < BLK_MAX_SEGS) {
-			last->segs[last->nr_segs++] = seg;
-			next_sector += x[i].nr;
-			req_of[i] = nreq - 1;
-			continue;
-		}
-		struct blk_request *q = &reqs[nreq];
-		memset(q, 0, offsetof(struct blk_request, segs));
-		q->dev = whole;
-		q->op = op;
-		q->sector = sector;
-		q->nr_segs = 1;
-		q->segs[0] = seg;
-		q->done = batch_done;
-		q->priv = b;
-		next_sector = sector + x[i].nr;
-		req_of[i] = nreq++;
-	}
+	int first_err = 0;
+	nreq = plan_many(op, x, n, reqs, req_of, b);  /* no more than counted: disks only die */
 	b->remaining = nreq;
 	/* Submit everything, then wait once (per disk: each may time out). */
 	for (int j = 0; j < nreq; j++) {
 		struct blk_request *q = &reqs[j];
+		q->more = j + 1 < nreq && reqs[j + 1].dev == q->dev;
 		int s = q->dev->ops->submit(q->dev, q);
 		if (s) {
 			q->status = s;

@@ -4,6 +4,13 @@
  * sector), the data segments, and the status byte the device writes;
  * a status other than OK becomes -EIO.  Requests that do not fit in the
  * ring wait in a list and start as completions free descriptors.
+ *
+ * Where the device reads indirect descriptors (QEMU's does), a request's
+ * chain goes into a table of its own and takes one ring entry: with a
+ * chain in the ring itself, a 128-entry ring held three requests of 32
+ * segments, so a 1 MiB read (eight of them) went to the device in three
+ * waves, each waiting for the one before; now all of them are in flight
+ * together, and QEMU merges them into one host read.
  */
 #include "virtio.h"
 #include <amphi/blkdev.h>
@@ -42,21 +49,37 @@ struct vblk {
 	struct vblk_hdr *hdrs;          /* VIRTQ_MAX_SIZE * 16 bytes = one page */
 	uint8_t *status;                /* VIRTQ_MAX_SIZE bytes */
 	uint64_t hdrs_phys, status_phys;
+	/* per descriptor head, with indirect descriptors: its chain's table */
+	volatile struct vring_desc *ind[VIRTQ_MAX_SIZE];
+	uint64_t ind_phys[VIRTQ_MAX_SIZE];
 	struct blk_request *pending, **pending_tail;
 	unsigned flush_ok;
+	int unkicked;                   /* chains made available since the last doorbell */
 	volatile int ready;             /* the queue is set up (a shared INTx line may fire before) */
 };
 
 static int nr_vblk;
 
-/* Starts waiting requests while descriptors last; lock held.  Returns how many. */
-static int start_pending(struct vblk *b)
+/* Rings queue 0's doorbell if chains wait behind it; lock held. */
+static void kick(struct vblk *b)
+{
+	if (b->unkicked)
+		*b->notify = 0;
+	b->unkicked = 0;
+}
+
+/* Starts waiting requests while descriptors last, and rings the doorbell
+ * unless more requests follow at once (hold); lock held.  Returns how
+ * many.  QEMU reads the ring when the doorbell rings, while we go on
+ * adding: one doorbell per request had it take a 1 MiB batch of eight in
+ * two or three parts, each its own host read. */
+static int start_pending(struct vblk *b, int hold)
 {
 	int started = 0;
 	while (b->pending) {
 		struct blk_request *r = b->pending;
 		unsigned n = r->nr_segs + 2;
-		if (b->q.num_free < n)
+		if (b->q.num_free < (b->ind[0] ? 1 : n))
 			break;
 		/* The head is the free list's first descriptor: its header
 		 * and status slots are known before the chain is added. */
@@ -72,7 +95,8 @@ static int start_pending(struct vblk *b)
 		for (unsigned i = 0; i < r->nr_segs; i++)
 			bufs[1 + i] = (struct virtq_buf){ r->segs[i].phys, r->segs[i].len, r->op == BLK_READ };
 		bufs[n - 1] = (struct virtq_buf){ b->status_phys + head, 1, 1 };
-		int id = virtq_add(&b->q, bufs, n);
+		int id = b->ind[0] ? virtq_add_indirect(&b->q, b->ind[head], b->ind_phys[head], bufs, n)
+				   : virtq_add(&b->q, bufs, n);
 		if (id < 0)
 			break;
 		b->inflight[id] = r;
@@ -83,7 +107,9 @@ static int start_pending(struct vblk *b)
 		started++;
 	}
 	if (started)
-		*b->notify = 0;         /* queue 0's doorbell */
+		b->unkicked = 1;
+	if (!hold)
+		kick(b);
 	return started;
 }
 
@@ -106,7 +132,7 @@ static void reap(struct vblk *b)
 		r->driver_priv = done;  /* completed list, reversed */
 		done = r;
 	}
-	start_pending(b);
+	start_pending(b, 0);
 	spin_unlock_irqrestore(&b->lock, f);
 	while (done) {
 		struct blk_request *r = done;
@@ -134,22 +160,47 @@ static void vblk_poll(struct blkdev *d)
 static int vblk_submit(struct blkdev *d, struct blk_request *r)
 {
 	struct vblk *b = d->driver;
-	if (r->nr_segs > d->max_segs)
-		return -EINVAL;
-	if (r->op == BLK_FLUSH && !b->flush_ok) {
+	irqflags_t f = spin_lock_irqsave(&b->lock);
+	if (r->nr_segs > d->max_segs || (r->op == BLK_FLUSH && !b->flush_ok)) {
+		kick(b);                /* what the held doorbell was holding back goes now */
+		spin_unlock_irqrestore(&b->lock, f);
+		if (r->nr_segs > d->max_segs)
+			return -EINVAL;
 		blk_complete(r, 0);     /* no FLUSH feature: writes are not cached */
 		return 0;
 	}
 	r->driver_priv = 0;
-	irqflags_t f = spin_lock_irqsave(&b->lock);
 	*b->pending_tail = r;
 	b->pending_tail = (struct blk_request **)&r->driver_priv;
-	start_pending(b);
+	start_pending(b, r->more);
 	spin_unlock_irqrestore(&b->lock, f);
 	return 0;
 }
 
 static const struct blkdev_ops vblk_ops = { .submit = vblk_submit, .poll = vblk_poll };
+
+#define IND_BYTES ((BLK_MAX_SEGS + 2) * sizeof(struct vring_desc))
+#define IND_PER_PAGE (PAGE_SIZE / IND_BYTES)
+
+/* One indirect table per descriptor head (a page holds IND_PER_PAGE; a
+ * table never crosses a page).  0, or -1 when out of frames: then chains
+ * go into the ring as before (b->ind[0] stays NULL). */
+static int alloc_indirect(struct vblk *b)
+{
+	for (unsigned head = 0; head < b->q.size; head += IND_PER_PAGE) {
+		pfn_t pfn = frame_alloc(FRAME_LOW);
+		if (pfn == PFN_NONE) {
+			b->ind[0] = 0;          /* the frames taken so far are left: a few pages, once */
+			return -1;
+		}
+		uint64_t phys = (uint64_t)pfn << PAGE_SHIFT;
+		for (unsigned k = 0; k < IND_PER_PAGE && head + k < b->q.size; k++) {
+			b->ind[head + k] = (volatile struct vring_desc *)((uint8_t *)phys_to_virt(phys) + k * IND_BYTES);
+			b->ind_phys[head + k] = phys + k * IND_BYTES;
+		}
+	}
+	return 0;
+}
 
 
 int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
@@ -174,7 +225,7 @@ int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 	struct virtio_dev *v = &b->vd;
 	uint64_t want = (1ull << VIRTIO_BLK_F_RO) | (1ull << VIRTIO_BLK_F_BLK_SIZE) |
 			(1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_BLK_F_SEG_MAX) |
-			(1ull << VIRTIO_BLK_F_SIZE_MAX);
+			(1ull << VIRTIO_BLK_F_SIZE_MAX) | (1ull << VIRTIO_RING_F_INDIRECT_DESC);
 	if (virtio_negotiate(v, want))
 		return -1;
 	pci_irq_setup(d, vblk_irq, b);
@@ -193,7 +244,10 @@ int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 	uint32_t blk_size = (v->features & (1ull << VIRTIO_BLK_F_BLK_SIZE)) ? *(volatile uint32_t *)(cfg + 20) : 512;
 	if (blk_size < 512 || blk_size > 65536 || (blk_size & (blk_size - 1)))
 		blk_size = 512;
-	/* Data segments per request: what the device and our ring allow. */
+	if ((v->features & (1ull << VIRTIO_RING_F_INDIRECT_DESC)) && alloc_indirect(b))
+		printk("virtio-blk: %s: no memory for indirect descriptors: chains in the ring\n", d->name);
+	/* Data segments per request: what the device and our ring allow (an
+	 * indirect chain, too, may not be longer than the queue: 2.7.5.3.1). */
 	uint32_t segs = b->q.size - 2u;
 	if (segs > BLK_MAX_SEGS)
 		segs = BLK_MAX_SEGS;
@@ -217,9 +271,9 @@ int virtio_blk_attach(struct pci_dev *d, struct virtio_dev *vd)
 	bd->ops = &vblk_ops;
 	bd->driver = b;
 	printk("virtio-blk: %s: %s, %llu sectors (%llu MiB), block %u%s, queue %u of %u queue(s), "
-	       "%u segments, flush %s, irq %s\n",
+	       "%u segments%s, flush %s, irq %s\n",
 	       d->name, bd->name, (unsigned long long)capacity, (unsigned long long)(capacity >> 11),
 	       blk_size, bd->read_only ? ", read-only" : "", b->q.size, virtio_num_queues(v), segs,
-	       b->flush_ok ? "yes" : "no", d->irq_mode);
+	       b->ind[0] ? " (indirect)" : "", b->flush_ok ? "yes" : "no", d->irq_mode);
 	return blkdev_register(bd);
 }

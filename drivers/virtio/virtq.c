@@ -23,20 +23,33 @@ void virtq_init(struct virtq *q, uint16_t size, void *desc, void *avail, void *u
 	q->used->idx = 0;
 }
 
-int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n)
+/* Writes bufs into descriptors of d as one chain from first on: in a row
+ * (in_row: an indirect table), else along the free list's next links.
+ * Returns the last descriptor's index. */
+static uint16_t fill_chain(volatile struct vring_desc *d, uint16_t first, const struct virtq_buf *bufs,
+			   unsigned n, int in_row)
 {
-	if (n == 0 || n > q->num_free)
-		return -1;
-	uint16_t head = q->free_head, i = head, last = head;
+	uint16_t i = first, last = first;
 	for (unsigned k = 0; k < n; k++) {
-		volatile struct vring_desc *d = &q->desc[i];
-		d->addr = bufs[k].phys;
-		d->len = bufs[k].len;
-		d->flags = (uint16_t)((bufs[k].device_writes ? VRING_DESC_F_WRITE : 0) |
-				      (k + 1 < n ? VRING_DESC_F_NEXT : 0));
+		if (in_row)
+			d[i].next = (uint16_t)(i + 1);
+		d[i].addr = bufs[k].phys;
+		d[i].len = bufs[k].len;
+		d[i].flags = (uint16_t)((bufs[k].device_writes ? VRING_DESC_F_WRITE : 0) |
+					(k + 1 < n ? VRING_DESC_F_NEXT : 0));
 		last = i;
-		i = d->next;            /* the free list is linked through next */
+		i = d[i].next;
 	}
+	return last;
+}
+
+/* Takes n descriptors off the free list for a chain of bufs (head_flags
+ * added to its first) and makes the chain available; its head. */
+static int add(struct virtq *q, const struct virtq_buf *bufs, unsigned n, uint16_t head_flags)
+{
+	uint16_t head = q->free_head;
+	uint16_t last = fill_chain(q->desc, head, bufs, n, 0);
+	q->desc[head].flags |= head_flags;
 	q->free_head = q->desc[last].next;
 	q->num_free = (uint16_t)(q->num_free - n);
 	q->avail->ring[virtq_slot(q->avail_idx, q->size)] = head;
@@ -45,6 +58,23 @@ int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n)
 	q->avail->idx = q->avail_idx;
 	barrier_full();                 /* index before the caller's notify */
 	return head;
+}
+
+int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n)
+{
+	if (n == 0 || n > q->num_free)
+		return -1;
+	return add(q, bufs, n, 0);
+}
+
+int virtq_add_indirect(struct virtq *q, volatile struct vring_desc *table, uint64_t table_phys,
+		       const struct virtq_buf *bufs, unsigned n)
+{
+	if (n == 0 || !q->num_free)
+		return -1;
+	fill_chain(table, 0, bufs, n, 1);
+	struct virtq_buf one = { table_phys, (uint32_t)(n * sizeof(struct vring_desc)), 0 };
+	return add(q, &one, 1, VRING_DESC_F_INDIRECT);
 }
 
 int virtq_get_used(struct virtq *q, uint32_t *len)

@@ -13,6 +13,8 @@
 
 #define VRING_DESC_F_NEXT 1
 #define VRING_DESC_F_WRITE 2            /* the device writes this buffer */
+#define VRING_DESC_F_INDIRECT 4         /* the buffer is a table of descriptors */
+#define VIRTIO_RING_F_INDIRECT_DESC 28  /* feature bit: the device reads such tables */
 #define VIRTQ_MAX_SIZE 256              /* what the driver asks for at most */
 
 struct vring_desc {
@@ -72,6 +74,14 @@ void virtq_init(struct virtq *q, uint16_t size, void *desc, void *avail, void *u
 /* Puts a chain of n buffers in the available ring; returns its head id,
  * or -1 when fewer than n descriptors are free (n == 0 or n > size: -1). */
 int virtq_add(struct virtq *q, const struct virtq_buf *bufs, unsigned n);
+/* The same chain written into table (n entries, linked in a row; at
+ * table_phys for the device) and made available as one descriptor that
+ * points to it (VIRTIO_RING_F_INDIRECT_DESC): a request of 34 buffers
+ * takes one ring entry instead of 34.  The table belongs to the device
+ * until the head comes back used.  Head id, or -1 when no descriptor is
+ * free (or n == 0). */
+int virtq_add_indirect(struct virtq *q, volatile struct vring_desc *table, uint64_t table_phys,
+		       const struct virtq_buf *bufs, unsigned n);
 /* Takes the next used chain: its head id (and *len, bytes written by the
  * device), freeing its descriptors; -1 when nothing is pending.  A head id
  * out of range (a broken device) is reported as -2 and skipped. */

@@ -68,6 +68,9 @@ int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t 
  * block not yet read ahead; 0 to start): reads EXT2_READAHEAD blocks ahead. */
 long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
 		    uint64_t *ra);
+/* The same into the calling program's memory at ubuf (-EFAULT). */
+long ext2_read_user(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, uint32_t ubuf, size_t n,
+		    uint64_t *ra);
 long ext2_write_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, const void *buf, size_t n);
 int ext2_truncate_blocks(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t size);
 /* nlink reached 0: frees the blocks and the inode (or later, if open). */

@@ -110,30 +110,59 @@ int ext2_set_times(struct ext2_fs *fs, uint32_t ino, const struct vfs_timespec *
 	struct ext2_inode in; mutex_lock(&fs->lock); int err = ext2_iread(fs, ino, &in)
 #define END() mutex_unlock(&fs->lock)
 
-static ssize32_t read_at(struct file *f, void *buf, size_t n, uint64_t off, uint64_t *ra)
+/* Into kernel memory (buf), or the program's at ubuf when buf is NULL. */
+static ssize32_t read_at(struct file *f, void *buf, uint32_t ubuf, size_t n, uint64_t off, uint64_t *ra)
 {
 	BEGIN(f);
-	long r = err ? err : ext2_read_data(fs, ino, &in, off, buf, n, ra);
+	long r = err ? err : buf ? ext2_read_data(fs, ino, &in, off, buf, n, ra)
+				 : ext2_read_user(fs, ino, &in, off, ubuf, n, ra);
 	END();
 	return (ssize32_t)r;
 }
 
 static ssize32_t ef_pread(struct file *f, void *buf, size_t n, uint64_t off)
 {
-	return read_at(f, buf, n, off, 0);
+	return read_at(f, buf, 0, n, off, 0);
 }
 
 /* read(2) where the last one ended reads ahead (random reads do not) */
-static ssize32_t ef_read(struct file *f, void *buf, size_t n)
+static ssize32_t read_on(struct file *f, void *buf, uint32_t ubuf, size_t n)
 {
 	struct ext2_file *e = EF(f);
 	if (f->off != e->next_off)
 		e->ra = 0;
-	ssize32_t r = read_at(f, buf, n, (uint64_t)f->off, f->off == e->next_off ? &e->ra : 0);
+	ssize32_t r = read_at(f, buf, ubuf, n, (uint64_t)f->off, f->off == e->next_off ? &e->ra : 0);
 	if (r > 0)
 		f->off += r;
 	e->next_off = f->off;
 	return r;
+}
+
+static ssize32_t ef_read(struct file *f, void *buf, size_t n)
+{
+	return read_on(f, buf, 0, n);
+}
+
+/* file_ops.direct: read(2) copies from the cached blocks to the program
+ * once (no kernel buffer between), a MiB at a time so that fs->lock is let
+ * go between; writes take the copying path.  (A fault in the copy never
+ * comes back here: amphi's file mmap copies the file at mmap time.) */
+#define DIRECT_CHUNK (1u << 20)
+static ssize32_t ef_direct(struct file *f, uint32_t ubuf, size_t n, int wr)
+{
+	if (wr)
+		return -EOPNOTSUPP;
+	size_t done = 0;
+	while (done < n) {
+		size_t k = n - done < DIRECT_CHUNK ? n - done : DIRECT_CHUNK;
+		ssize32_t r = read_on(f, 0, ubuf + (uint32_t)done, k);
+		if (r <= 0)
+			return done ? (ssize32_t)done : r;
+		done += (size_t)r;
+		if ((size_t)r < k)
+			break;          /* the end of the file */
+	}
+	return (ssize32_t)done;
 }
 
 static ssize32_t ef_write(struct file *f, const void *buf, size_t n)
@@ -277,7 +306,7 @@ static void ef_release(struct file *f)
 static const struct file_ops ext2_reg_ops = {
 	.read = ef_read, .write = ef_write, .lseek = ef_lseek, .release = ef_release,
 	.stat = ef_stat, .pread = ef_pread, .truncate = ef_truncate, .utimens = ef_utimens,
-	.statfs = ef_statfs, .fsync = ef_fsync, .read_whole = 1,
+	.statfs = ef_statfs, .fsync = ef_fsync, .read_whole = 1, .direct = ef_direct,
 };
 
 static const struct file_ops ext2_dir_ops = {

@@ -7,8 +7,11 @@
  */
 #include "ext2.h"
 #include <amphi/errno.h>
+#include <amphi/heap.h>
+#include <amphi/layout.h>
 #include <amphi/printk.h>
 #include <amphi/string.h>
+#include <amphi/uaccess.h>
 
 int ext2_blk_ok(struct ext2_fs *fs, uint32_t blk)
 {
@@ -114,25 +117,26 @@ static int new_block(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, ui
 	return 0;
 }
 
-int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t lblk, int alloc, uint32_t *pblk)
+/* Follows idx (ext2_bmap_path's, depth levels) levels deep from the
+ * inode: *cur is the block reached (0: a hole on the way; alloc fills
+ * holes with new blocks). */
+static int walk(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, const uint32_t *idx, int depth,
+		int levels, int alloc, uint32_t *cur)
 {
-	uint32_t idx[3];
-	int depth = ext2_bmap_path(fs->ppb, lblk, idx), err;
-	if (depth < 0)
-		return -EFBIG;
+	int err;
 	uint32_t *root = depth == 0 ? &in->i_block[idx[0]] : &in->i_block[EXT2_IND + depth - 1];
-	*pblk = 0;
+	*cur = 0;
 	if (!*root) {
 		if (!alloc)
 			return 0;
 		if ((err = new_block(fs, ino, in, root)) != 0)
 			return err;
 	}
-	uint32_t cur = *root;
-	if (!ext2_blk_ok(fs, cur))
-		return ext2_corrupt(fs, "block pointer outside the volume", ino, cur);
-	for (int level = 0; level < depth; level++) {
-		struct buf *b = bread(fs->dev, cur, fs->g.bsize, &err);
+	uint32_t c = *root;
+	if (!ext2_blk_ok(fs, c))
+		return ext2_corrupt(fs, "block pointer outside the volume", ino, c);
+	for (int level = 0; level < levels; level++) {
+		struct buf *b = bread(fs->dev, c, fs->g.bsize, &err);
 		if (!b)
 			return err;
 		uint32_t *slot = (uint32_t *)b->data + idx[level];
@@ -147,25 +151,103 @@ int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t 
 			}
 			bdirty(b);
 		}
-		cur = *slot;
+		c = *slot;
 		brelse(b);
-		if (!ext2_blk_ok(fs, cur))
-			return ext2_corrupt(fs, "indirect block pointer outside the volume", ino, cur);
+		if (!ext2_blk_ok(fs, c))
+			return ext2_corrupt(fs, "indirect block pointer outside the volume", ino, c);
 	}
-	*pblk = cur;
+	*cur = c;
+	return 0;
+}
+
+int ext2_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t lblk, int alloc, uint32_t *pblk)
+{
+	uint32_t idx[3];
+	int depth = ext2_bmap_path(fs->ppb, lblk, idx);
+	if (depth < 0)
+		return -EFBIG;
+	return walk(fs, ino, in, idx, depth, depth, alloc, pblk);
+}
+
+/* The disk blocks of logical blocks lblk.. (0: a hole) as far as the
+ * table of pointers holding lblk's goes, at most max: one walk down the
+ * tree and one bread for up to a table's worth (1024 blocks of 4 KiB),
+ * where ext2_bmap walks it for every block (two breads each past 4 MiB).
+ * 0 with *n (>= 1) entries, or -errno. */
+static int bmap_run(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t lblk, unsigned max,
+		    uint32_t *out, unsigned *n)
+{
+	uint32_t idx[3], leaf;
+	int depth = ext2_bmap_path(fs->ppb, lblk, idx), err;
+	if (depth < 0)
+		return -EFBIG;
+	const uint32_t *table = in->i_block;
+	struct buf *b = 0;
+	unsigned first = idx[0], end = EXT2_NDIR;
+	if (depth > 0) {
+		if ((err = walk(fs, ino, in, idx, depth, depth - 1, 0, &leaf)) != 0)
+			return err;
+		if (!leaf) {
+			out[0] = 0;     /* a hole above the table: one block at a time */
+			*n = 1;
+			return 0;
+		}
+		if (!(b = bread(fs->dev, leaf, fs->g.bsize, &err)))
+			return err;
+		table = b->data;
+		first = idx[depth - 1];
+		end = fs->ppb;
+	}
+	/* A bad pointer ends the run: the lookup that reaches it reports it. */
+	unsigned k = 0;
+	for (; k < max && first + k < end; k++) {
+		uint32_t p = table[first + k];
+		if (p && !ext2_blk_ok(fs, p))
+			break;
+		out[k] = p;
+	}
+	err = k ? 0 : ext2_corrupt(fs, depth ? "indirect block pointer outside the volume"
+				   : "block pointer outside the volume", ino, table[first]);
+	if (b)
+		brelse(b);
+	*n = k;
+	return err;
+}
+
+/* A reader's window of looked-up blocks: [first, first + n). */
+struct bmap_window {
+	uint64_t first;
+	unsigned n;
+	uint32_t blk[BPREFETCH_MAX];
+};
+
+/* The disk block of lblk (0: a hole) through the window, refilled from
+ * lblk on when it does not hold it. */
+static int window_bmap(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, struct bmap_window *w,
+		       uint64_t lblk, uint32_t *pblk)
+{
+	if (lblk < w->first || lblk - w->first >= w->n) {
+		w->n = 0;
+		int err = bmap_run(fs, ino, in, lblk, BPREFETCH_MAX, w->blk, &w->n);
+		if (err)
+			return err;
+		w->first = lblk;
+	}
+	*pblk = w->blk[lblk - w->first];
 	return 0;
 }
 
 /* The blocks of [first, end) (at most BPREFETCH_MAX) read from the disk
  * together (bprefetch); returns the first logical block not covered. */
 #define EXT2_READAHEAD 128u     /* 512 KiB of 4 KiB blocks: 4 requests of 32 in flight */
-static uint64_t prefetch_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t first, uint64_t end)
+static uint64_t prefetch_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, struct bmap_window *w,
+			      uint64_t first, uint64_t end)
 {
 	uint64_t blk[BPREFETCH_MAX] = { 0 };
 	int n = 0;
 	for (; n < (int)BPREFETCH_MAX && first + (uint64_t)n < end; n++) {
 		uint32_t p;
-		if (ext2_bmap(fs, ino, in, first + (uint64_t)n, 0, &p))
+		if (window_bmap(fs, ino, in, w, first + (uint64_t)n, &p))
 			break;          /* the read loop meets the error itself */
 		blk[n] = p;
 	}
@@ -173,8 +255,29 @@ static uint64_t prefetch_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inod
 	return first + (uint64_t)(n ? n : 1);
 }
 
-long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
-		    uint64_t *ra)
+/* Where a read's bytes go: kernel memory, or (kbuf NULL) the calling
+ * program's memory at ubuf, straight from the cached block: read(2) of a
+ * file copies each byte once, not into a kernel buffer first. */
+struct read_dst {
+	uint8_t *kbuf;
+	uint32_t ubuf;
+};
+
+static int put(const struct read_dst *d, size_t at, const void *src, uint32_t k)
+{
+	static const uint8_t zeros[PAGE_SIZE];  /* a hole's bytes (blocks are at most a page) */
+	if (d->kbuf) {
+		if (src)
+			memcpy(d->kbuf + at, src, k);
+		else
+			memset(d->kbuf + at, 0, k);
+		return 0;
+	}
+	return copy_to_user(d->ubuf + (uint32_t)at, src ? src : zeros, k);
+}
+
+static long read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off,
+		      const struct read_dst *dst, size_t n, uint64_t *ra)
 {
 	uint64_t size = ext2_isize(in);
 	uint32_t bs = fs->g.bsize;
@@ -183,6 +286,10 @@ long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uin
 	if (n > size - off)
 		n = (size_t)(size - off);
 	size_t done = 0;
+	struct bmap_window *w = kmalloc(sizeof(*w));    /* 520 bytes: off the kernel stack */
+	if (!w)
+		return -ENOMEM;
+	w->n = 0;
 	/* Blocks below ahead have been read ahead: those of this read, and for
 	 * a sequential reader a window past it, so that its next reads find
 	 * them cached (the window starts again where the last one ended). */
@@ -197,25 +304,40 @@ long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uin
 		if (k > n - done)
 			k = (uint32_t)(n - done);
 		if (pos / bs >= ahead && want - pos / bs > 1) {  /* more than this block to read */
-			ahead = prefetch_data(fs, ino, in, pos / bs, want);
+			ahead = prefetch_data(fs, ino, in, w, pos / bs, want);
 			if (ra)
 				*ra = ahead;
 		}
-		int err = ext2_bmap(fs, ino, in, pos / bs, 0, &pblk);
-		if (err)
-			return done ? (long)done : err;
-		if (!pblk) {
-			memset((uint8_t *)buf + done, 0, k);
-		} else {
-			struct buf *b = bread(fs->dev, pblk, bs, &err);
-			if (!b)
-				return done ? (long)done : err;
-			memcpy((uint8_t *)buf + done, (uint8_t *)b->data + in_blk, k);
+		struct buf *b = 0;
+		int err = window_bmap(fs, ino, in, w, pos / bs, &pblk);
+		if (!err && pblk)
+			b = bread(fs->dev, pblk, bs, &err);
+		if (!err)
+			err = put(dst, done, b ? (uint8_t *)b->data + in_blk : 0, k);
+		if (b)
 			brelse(b);
+		if (err) {
+			kfree(w);
+			return done ? (long)done : err;
 		}
 		done += k;
 	}
+	kfree(w);
 	return (long)done;
+}
+
+long ext2_read_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, void *buf, size_t n,
+		    uint64_t *ra)
+{
+	struct read_dst d = { buf, 0 };
+	return read_data(fs, ino, in, off, &d, n, ra);
+}
+
+long ext2_read_user(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, uint32_t ubuf, size_t n,
+		    uint64_t *ra)
+{
+	struct read_dst d = { 0, ubuf };
+	return read_data(fs, ino, in, off, &d, n, ra);
 }
 
 long ext2_write_data(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t off, const void *buf, size_t n)

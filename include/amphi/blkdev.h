@@ -37,6 +37,10 @@ struct blk_request {
 	enum blk_op op;
 	uint64_t sector;                /* first 512-byte sector on the disk */
 	uint32_t nr_segs;
+	/* The submitter submits another request to the same disk right after
+	 * this one: the driver may hold its doorbell until a request without
+	 * it, so that the device sees the whole batch at once. */
+	int more;
 	struct blk_seg segs[BLK_MAX_SEGS];
 	int status;                     /* 0 or a negative errno, set by blk_complete */
 	void (*done)(struct blk_request *);   /* called by blk_complete (any context) */
@@ -65,6 +69,7 @@ struct blkdev {
 	uint32_t rdev;                  /* MKDEV(major, minor) of its /dev node */
 	int dead;                       /* the device went away: every request -EIO */
 	int polled;                     /* the layer's count of completions found by polling */
+	unsigned nr_cached;             /* a disk's blocks in the buffer cache (its partitions' too) */
 };
 
 int blkdev_register(struct blkdev *d);          /* disk: scans partitions, makes /dev nodes */
@@ -76,6 +81,10 @@ void blk_complete(struct blk_request *r, int status);
 /* Synchronous I/O on kernel memory (any kernel virtual address); sector is
  * relative to d (a partition or a disk).  0 or -errno (-EIO, -EROFS, -EINVAL). */
 int blk_rw(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_t nr_sectors);
+/* The same on memory given as segments (physical, whole sectors, none
+ * crossing a page: a program's pinned pages for raw I/O), BLK_BATCH requests
+ * in flight at once.  0 or -errno. */
+int blk_rw_segs(struct blkdev *d, enum blk_op op, uint64_t sector, const struct blk_seg *segs, uint32_t n);
 int blk_flush(struct blkdev *d);
 
 /* ---- buffer cache ---- */

@@ -52,6 +52,7 @@ struct thread {
 	uint64_t timer_late_ns;          /* how late its last sleep timer ran */
 	uint64_t nr_runs;                /* times switched to */
 	int net_errno;                   /* errno of lwIP's socket layer (net/sys_arch.c) */
+	unsigned bufs_held;              /* buffer cache blocks it holds (drivers/block/bcache.c) */
 };
 
 /* Creates a runnable thread that runs fn(arg) with interrupts enabled, then

@@ -111,6 +111,11 @@ struct file *file_get(struct file *f);
 void file_put(struct file *f);
 ssize32_t file_read(struct file *f, void *kbuf, size_t n);
 ssize32_t file_write(struct file *f, const void *kbuf, size_t n);
+/* read (wr 0) or write of n bytes at user address ubuf straight between
+ * the device and the program's pages (block nodes: no kernel copy); bytes,
+ * -errno, or -EOPNOTSUPP where the file or the alignment does not allow it
+ * (then the caller copies through file_read/file_write). */
+ssize32_t file_direct(struct file *f, uint32_t ubuf, size_t n, int wr);
 int64_t file_lseek(struct file *f, int64_t off, int whence);
 int file_stat(struct file *f, struct kstat64 *st);
 /* Fills buf with struct linux_dirent64 records; bytes written, 0 at end. */

@@ -103,6 +103,19 @@ int vm_write(struct vm_space *vm, uint32_t va, const void *src, size_t len);
  * against their protection (SIGSEGV), -ENOMEM when no frame was left. */
 int vm_fault(struct vm_space *vm, uint32_t addr, int write);
 
+/* Pins the pages under [va, va+len) of vm for a device's DMA (raw block
+ * I/O straight into a program's buffer): each is made present as an access
+ * would make it (write: the device writes it, so copy-on-write is broken
+ * first) and its frame gets one more reference, so that an munmap or exit
+ * meanwhile cannot free it under the transfer.  phys[i] is page i's
+ * physical address (page-aligned; one entry per page touched).  The number
+ * of pages, or -EFAULT / -ENOMEM with nothing pinned.  vm_unpin_user drops
+ * the references (and frees frames whose mapping went away meanwhile).
+ * A fork during the transfer shares the pages copy-on-write as usual, so
+ * the child may see bytes a read brings in (as Linux did before FOLL_PIN). */
+int vm_pin_user(struct vm_space *vm, uint32_t va, uint32_t len, int write, uint64_t *phys);
+void vm_unpin_user(const uint64_t *phys, unsigned n);
+
 extern pfn_t vsyscall_pfn;                   /* the entry page (PFN_NONE: none) */
 
 /* Per-frame reference counts for shared (copy-on-write) frames. */

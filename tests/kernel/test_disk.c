@@ -10,7 +10,8 @@
  * Checks: the pattern through blk_rw (several requests in flight), through
  * a partition and through the buffer cache; writes sectors 8192..8447
  * ("amphi-bcache %07d\n") through bget/bdirty/bsync and 12288..14335
- * ("amphi-rawblk %07d\n") through blk_rw; a request past the disk's end
+ * ("amphi-rawblk %07d\n") through blk_rw; the /dev node's read and write
+ * agree with the cache (sectors 16384..16391); a request past the disk's end
  * reaches the device and comes back -EIO; blk_rw refuses it with -EINVAL.
  *
  * amphi.test=disk-cache: reads more 4 KiB blocks through the buffer cache
@@ -29,6 +30,8 @@
 #include <amphi/string.h>
 #include <amphi/wait.h>
 #include "../../drivers/block/blk_internal.h"
+#include "../../fs/file.h"
+#include <amphi/vfs.h>
 
 static int check_sector(const uint8_t *s, uint64_t lba, const char *prefix)
 {
@@ -47,6 +50,42 @@ static void fill_sector(uint8_t *s, uint64_t lba, const char *prefix)
 	memset(s, '\n', 512);
 	for (int off = 0; off + n <= 512; off += n)
 		memcpy(s + off, line, (size_t)n);
+}
+
+/* The node (/dev/NAME, read and write as a program's would go after the
+ * system call) and the buffer cache agree: a raw read of a block that is
+ * dirty in the cache sees the cached bytes (written first), and a raw
+ * write replaces the cached copy.  Sectors 16384..16391. */
+#define COHERENT_SECTOR 16384u
+static int node_coherence(struct blkdev *d, uint8_t *buf)
+{
+	struct file f = { .refs = 1, .flags = O_RDWR };
+	int err = blk_file_open(&f, d->rdev);
+	if (err)
+		return err;
+	struct buf *b = bget(d, COHERENT_SECTOR / 8, 4096, &err);
+	if (!b)
+		return err;
+	for (unsigned s = 0; s < 8; s++)
+		fill_sector((uint8_t *)b->data + s * 512, COHERENT_SECTOR + s, "amphi-dirty ");
+	bdirty(b);
+	brelse(b);
+	f.off = (int64_t)COHERENT_SECTOR * 512;
+	if (f.ops->read(&f, buf, 4096) != 4096 || !check_sector(buf, COHERENT_SECTOR, "amphi-dirty ") ||
+	    !check_sector(buf + 3584, COHERENT_SECTOR + 7, "amphi-dirty "))
+		return -1;
+	for (unsigned s = 0; s < 8; s++)
+		fill_sector(buf + s * 512, COHERENT_SECTOR + s, "amphi-node ");
+	f.off = (int64_t)COHERENT_SECTOR * 512;
+	if (f.ops->write(&f, buf, 4096) != 4096)
+		return -2;
+	b = bread(d, COHERENT_SECTOR / 8, 4096, &err);
+	if (!b)
+		return err;
+	int ok = check_sector(b->data, COHERENT_SECTOR, "amphi-node ") &&
+		 check_sector((uint8_t *)b->data + 3584, COHERENT_SECTOR + 7, "amphi-node ");
+	brelse(b);
+	return ok ? 0 : -3;
 }
 
 DEFINE_TEST(test_disk, "disk", "block layer on a QEMU disk: pattern, partitions, cache, EIO")
@@ -115,6 +154,9 @@ DEFINE_TEST(test_disk, "disk", "block layer on a QEMU disk: pattern, partitions,
 	CHECK(r == 0 && check_sector(buf, 8192, "amphi-bcache ") &&
 	      check_sector(buf + 255 * 512, 8447, "amphi-bcache "), "bcache writes did not reach the disk");
 	printk("disk-test: 32 dirty 4 KiB buffers written back by bsync and read back\n");
+	r = node_coherence(d, buf);
+	CHECK(r == 0, "the node and the buffer cache disagree (%d)", r);
+	printk("disk-test: a raw read saw a dirty cached block; a raw write replaced a cached one\n");
 
 	for (unsigned i = 0; i < 2048; i++)
 		fill_sector(buf + i * 512, 12288 + i, "amphi-rawblk ");

@@ -100,6 +100,35 @@ static void test_full(void **state)
 	assert_int_equal(q.num_free, QSIZE);
 }
 
+/* An indirect chain: one ring descriptor pointing at a table linked in a
+ * row; it comes back used as one descriptor. */
+static void test_indirect(void **state)
+{
+	(void)state;
+	struct virtq q;
+	init(&q);
+	struct vring_desc table[3];
+	memset(table, 0xee, sizeof(table));
+	struct virtq_buf b[3] = { { 0x1000, 16, 0 }, { 0x2000, 4096, 1 }, { 0x3000, 1, 1 } };
+	int head = virtq_add_indirect(&q, table, 0x9000, b, 3);
+	assert_true(head >= 0);
+	assert_int_equal(q.num_free, QSIZE - 1);
+	assert_int_equal(desc[head].addr, 0x9000);
+	assert_int_equal(desc[head].len, 3 * sizeof(struct vring_desc));
+	assert_int_equal(desc[head].flags, VRING_DESC_F_INDIRECT);
+	assert_int_equal(table[0].flags, VRING_DESC_F_NEXT);
+	assert_int_equal(table[0].next, 1);
+	assert_int_equal(table[1].addr, 0x2000);
+	assert_int_equal(table[1].flags, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE);
+	assert_int_equal(table[1].next, 2);
+	assert_int_equal(table[2].flags, VRING_DESC_F_WRITE);
+	assert_int_equal(virtq_add_indirect(&q, table, 0x9000, b, 0), -1);
+	device_consume(1);
+	assert_int_equal(virtq_get_used(&q, 0), head);
+	assert_int_equal(q.num_free, QSIZE);
+	assert_int_equal(desc[head].flags, 0);
+}
+
 /* 200000 requests of varying length, completed out of step with their
  * submission: the 16-bit indices wrap three times; every id comes back
  * exactly once and no descriptor is lost. */
@@ -157,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_arith),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_indirect),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_bad_device_id),
 	};
