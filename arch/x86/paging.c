@@ -45,13 +45,34 @@ pte_t *paging_pte(uintptr_t va)
 
 static int batching;   /* paging_init's direct-map batch is open */
 
+/*
+ * The first kernel page tables come from this pool inside the kernel image
+ * (.bss), which is mapped however amphi was started.  Under Xen PV that
+ * matters: until amphi's own tables are loaded only Xen's bootstrap
+ * mapping exists (the image, the modules, the p2m list, start info and
+ * tables, then at least 512 KiB), and a frame past it can be neither zeroed
+ * nor made read-only.  The direct map of 256 MiB (128 tables) and the KMAP
+ * area's 44 used to fit there by a few frames, until the image and initrd
+ * grew (2026-12-07: a #PF in paging_init as PV dom0 with 248 MiB).  The
+ * tables are needed on every platform, so the pool costs nothing where
+ * memory is large enough to use it all.
+ */
+#define BOOT_PT_POOL 192
+static uint8_t boot_pt_pool[BOOT_PT_POOL][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
+static unsigned boot_pt_used;
+
 /* A fresh zeroed page table for kernel_pd[idx]. */
 static int add_page_table(unsigned idx)
 {
-	pfn_t pfn = frame_alloc(FRAME_LOW);
-	if (pfn == PFN_NONE)
-		return -1;
-	uint64_t pa = (uint64_t)pfn << PAGE_SHIFT;
+	uint64_t pa;
+	if (boot_pt_used < BOOT_PT_POOL) {
+		pa = virt_to_phys(boot_pt_pool[boot_pt_used++]);
+	} else {
+		pfn_t pfn = frame_alloc(FRAME_LOW);
+		if (pfn == PFN_NONE)
+			return -1;
+		pa = (uint64_t)pfn << PAGE_SHIFT;
+	}
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	platform->mmu.pin_table(pa, 1);
 	platform->mmu.set_pte(&kernel_pd[idx], pa | PTE_P | PTE_RW);
