@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <netinet/tcp.h>
 #include <time.h>
@@ -138,7 +139,13 @@ static double now_s(void)
 static int connect_to(const char *addr, int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port) };
+	/* A peer that stalls ends the row (after 30 s), not the run. */
+	struct timeval limit = { .tv_sec = 30 };
 	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s >= 0) {
+		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+		setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+	}
 	if (s < 0 || inet_pton(AF_INET, addr, &a.sin_addr) != 1 || connect(s, (struct sockaddr *)&a, sizeof(a))) {
 		if (s >= 0)
 			close(s);
