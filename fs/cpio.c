@@ -3,22 +3,11 @@
 #include <amphi/errno.h>
 #include <amphi/string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_hex8(const char *p, uint32_t *out)
 {
 	uint32_t v = 0;
 	for (int i = 0; i < 8; i++) {
-		int d = hexval(p[i]);
+		int d = hex_digit(p[i]);
 		if (d < 0)
 			return -1;
 		v = v << 4 | (uint32_t)d;

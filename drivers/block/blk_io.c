@@ -54,6 +54,19 @@ static void batch_done(struct blk_request *r)
 }
 
 /* The physical address of a kernel virtual address. */
+/* q cleared up to its segments, one request of batch b. */
+static struct blk_request *batch_request(struct blk_request *q, struct blkdev *whole, enum blk_op op,
+					 uint64_t sector, struct blk_batch *b)
+{
+	memset(q, 0, offsetof(struct blk_request, segs));
+	q->dev = whole;
+	q->op = op;
+	q->sector = sector;
+	q->done = batch_done;
+	q->priv = b;
+	return q;
+}
+
 static uint64_t kva_to_phys(const void *va)
 {
 	uintptr_t a = (uintptr_t)va;
@@ -152,13 +165,7 @@ static int rw_segs(struct blkdev *whole, enum blk_op op, uint64_t abs, const str
 		b->status = 0;
 		int count = 0;
 		for (; i < n && count < batch; count++) {
-			struct blk_request *q = &reqs[count];
-			memset(q, 0, offsetof(struct blk_request, segs));
-			q->dev = whole;
-			q->op = op;
-			q->sector = abs;
-			q->done = batch_done;
-			q->priv = b;
+			struct blk_request *q = batch_request(&reqs[count], whole, op, abs, b);
 			while (i < n && q->nr_segs < whole->max_segs) {
 				q->segs[q->nr_segs++] = segs[i];
 				abs += segs[i++].len / BLK_SECTOR;
@@ -348,13 +355,7 @@ static int plan_many(enum blk_op op, struct blk_xfer *x, int n, struct blk_reque
 			cur_segs = 0;
 			nreq++;
 			if (reqs) {
-				struct blk_request *q = &reqs[nreq - 1];
-				memset(q, 0, offsetof(struct blk_request, segs));
-				q->dev = whole;
-				q->op = op;
-				q->sector = sector;
-				q->done = batch_done;
-				q->priv = b;
+				batch_request(&reqs[nreq - 1], whole, op, sector, b);
 			}
 		}
 		if (reqs) {

@@ -1,25 +1,15 @@
 /* netfront's pure checks (see xenfront/netif_wire.h). */
 #include <xenfront/netif_wire.h>
+#include <amphi/string.h>
 
 #define RXF_MORE_DATA (1u << 2)         /* NETRXF_more_data */
 #define ETH_HEADER 14
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int netif_parse_mac(const char *s, uint8_t mac[6])
 {
 	uint8_t m[6];
 	for (int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
 		if (lo < 0 || s[2] != (i == 5 ? '\0' : ':'))
 			return -1;
 		m[i] = (uint8_t)(hi << 4 | lo);
