@@ -128,11 +128,11 @@ static void rx_post(struct netfront *f, RING_IDX idx)
 /* Received frames handed on, each slot posted again.  Lock held. */
 static void rx_reap(struct netfront *f)
 {
+	int extra = 0;          /* slots that carry extra-info records, not frames */
 	for (;;) {
 		RING_IDX prod = f->rx->rsp_prod;
 		if (responses(f, "rx", prod, f->rx_cons, f->rx_prod_pvt) < 0)
 			return;
-		int extra = 0;          /* slots that carry extra-info records, not frames */
 		for (; f->rx_cons != prod; f->rx_cons++, rx_post(f, f->rx_prod_pvt++)) {
 			uint32_t i = xring_slot(f->rx_cons, NETFRONT_RING);
 			netif_rx_response_t *p = &f->rx->ring[i].rsp;
