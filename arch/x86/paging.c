@@ -51,13 +51,14 @@ static int batching;   /* paging_init's direct-map batch is open */
  * matters: until amphi's own tables are loaded only Xen's bootstrap
  * mapping exists (the image, the modules, the p2m list, start info and
  * tables, then at least 512 KiB), and a frame past it can be neither zeroed
- * nor made read-only.  The direct map of 256 MiB (128 tables) and the KMAP
+ * nor made read-only.  The direct map of 248 MiB (124 tables) and the KMAP
  * area's 44 used to fit there by a few frames, until the image and initrd
- * grew (2026-12-07: a #PF in paging_init as PV dom0 with 248 MiB).  The
- * tables are needed on every platform, so the pool costs nothing where
- * memory is large enough to use it all.
+ * grew (2026-12-07: a #PF in paging_init as PV dom0).  Now the pool holds
+ * the direct map's first 256 MiB and the KMAP tables are made after the
+ * switch.  The tables are needed on every platform, so the pool costs
+ * nothing where memory is 256 MiB or more.
  */
-#define BOOT_PT_POOL 192
+#define BOOT_PT_POOL 128
 static uint8_t boot_pt_pool[BOOT_PT_POOL][PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 static unsigned boot_pt_used;
 
@@ -137,15 +138,6 @@ void paging_init(uint64_t lowmem_end)
 		platform->mmu.batch_end();
 		batching = 0;
 	}
-	/* The kmap slots' table exists from the start so kmap never allocates.
-	 * Where every address space has its own copy of the kernel PD, all
-	 * kernel tables are made now, so that the copies never go stale. */
-	uintptr_t tables_end = platform->mmu.private_kernel_pd ? KERNEL_PD_LIMIT
-							       : KMAP_BASE + 0x200000u;
-	for (uintptr_t va = KMAP_BASE; va < tables_end; va += 0x200000u)
-		if (!(kernel_pd[pd_index(va)] & PTE_P) && add_page_table(pd_index(va)) != 0)
-			panic("paging: out of memory for the kernel's page tables at %#x", (unsigned)va);
-
 	for (int i = 0; i < 3; i++) {
 		platform->mmu.pin_table(virt_to_phys(empty_pd[i]), 2);
 		platform->mmu.set_pte(&kernel_pdpt[i], virt_to_phys(empty_pd[i]) | PTE_P);
@@ -153,6 +145,16 @@ void paging_init(uint64_t lowmem_end)
 	platform->mmu.pin_table(virt_to_phys(kernel_pd), 2);
 	platform->mmu.set_pte(&kernel_pdpt[3], virt_to_phys(kernel_pd) | PTE_P);
 	platform->mmu.load_root(virt_to_phys(kernel_pdpt));
+	/* The kmap slots' table exists from the start so kmap never allocates.
+	 * Where every address space has its own copy of the kernel PD, all
+	 * kernel tables are made now, before the first address space copies
+	 * it, so that the copies never go stale.  (After the switch: the
+	 * direct map reaches every frame they may get.) */
+	uintptr_t tables_end = platform->mmu.private_kernel_pd ? KERNEL_PD_LIMIT
+							       : KMAP_BASE + 0x200000u;
+	for (uintptr_t va = KMAP_BASE; va < tables_end; va += 0x200000u)
+		if (!(kernel_pd[pd_index(va)] & PTE_P) && add_page_table(pd_index(va)) != 0)
+			panic("paging: out of memory for the kernel's page tables at %#x", (unsigned)va);
 	printk("paging: switched from the boot mapping to amphi's PAE tables "
 	       "(mmu=%s, direct map %llu MiB at %#x, NX %s, global pages %s)\n",
 	       platform->mmu.mode, (unsigned long long)(lowmem_end >> 20), KERNEL_VBASE,
