@@ -153,13 +153,8 @@ void blkfront_thread(void *arg)
 	       s < 0 ? "gone" : xenbus_state_name(s), f->bd.name);
 	f->closing = 1;
 	blkdev_remove(&f->bd);
-	/* As Linux's blkfront: straight to Closed, for blkback disconnects
-	 * (finishes what is in flight, unmaps the ring and our pages) only
-	 * once the front end is Closed; then it says Closed, or the toolstack
-	 * removes its directory.  Until then nothing granted is taken back. */
-	xenbus_set_state(d, XenbusStateClosed);
-	if (s >= 0 && s != XenbusStateClosed)
-		xenbus_wait_backend(d, 1u << XenbusStateClosed, "Closed");
+	/* blkback finishes what is in flight, then unmaps (xenbus_close). */
+	xenbus_close(d, s);
 out:
 	xenbus_settle_done(&once);
 	if (f->ring_pfn != PFN_NONE || f->port >= 0) {

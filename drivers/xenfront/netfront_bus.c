@@ -115,11 +115,7 @@ void netfront_thread(void *arg)
 	       s < 0 ? "gone" : xenbus_state_name(s), f->nd.name);
 	netdev_link(&f->nd, 0);
 	f->connected = 0;
-	/* As blkfront: Closed at once; netback unmaps the rings once it sees
-	 * that and then says Closed (or the toolstack removes its directory). */
-	xenbus_set_state(d, XenbusStateClosed);
-	if (s >= 0 && s != XenbusStateClosed)
-		xenbus_wait_backend(d, 1u << XenbusStateClosed, "Closed");
+	xenbus_close(d, s);
 out:
 	xenbus_settle_done(&once);
 	if (rings) {

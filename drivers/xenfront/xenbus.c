@@ -123,6 +123,13 @@ int xenbus_wait_closing(struct xenbus_dev *d)
 	}
 }
 
+void xenbus_close(struct xenbus_dev *d, int backend_state)
+{
+	xenbus_set_state(d, XenbusStateClosed);
+	if (backend_state >= 0 && backend_state != XenbusStateClosed)
+		xenbus_wait_backend(d, 1u << XenbusStateClosed, "Closed");
+}
+
 int xenbus_publish(struct xenbus_dev *d, const char *const *keys, const char *const *values, int n)
 {
 	char path[96];

@@ -38,6 +38,13 @@ int xenbus_wait_backend(struct xenbus_dev *d, unsigned mask, const char *waiting
 /* Waits without a time-out until the back end is Closing, Closed or gone;
  * the state it found (-1: gone). */
 int xenbus_wait_closing(struct xenbus_dev *d);
+/* After the back end went Closing, Closed or away (backend_state, -1:
+ * gone; xenbus_wait_closing's answer): the front end says Closed at once,
+ * as Linux's front ends do, for the back end unmaps the ring and our pages
+ * only once it sees that; then, unless it had already closed or gone,
+ * waits (10 s) until it says Closed.  Until then nothing granted may be
+ * taken back. */
+void xenbus_close(struct xenbus_dev *d, int backend_state);
 /* Writes n keys (names relative to the device node) in one transaction. */
 int xenbus_publish(struct xenbus_dev *d, const char *const *keys, const char *const *values, int n);
 /* The back end's feature-* keys as "k=v k=v" (or "none"). */
