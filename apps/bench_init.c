@@ -5,7 +5,9 @@
  * other and powers the machine off.
  *
  *   bench-init [--insmod DIR] [--wait DEV] [--mount DEV DIR] PROG [ARGS...] [-- PROG [ARGS...]]...
- *                                                        ("-- " separates programs)
+ *
+ * "--" or "++" separates programs: Linux ends init's arguments at the second
+ * "--" of its command line, so a Linux boot that runs two programs says "++".
  *
  * --insmod DIR loads the kernel modules DIR/ORDER names, in that order, with
  * finit_module (Linux: Debian's kernel has virtio_blk and ext4, which mounts
@@ -164,6 +166,11 @@ static int run(char **argv)
 	return 1;
 }
 
+static int is_separator(const char *arg)
+{
+	return !strcmp(arg, "--") || !strcmp(arg, "++");
+}
+
 int main(int argc, char **argv)
 {
 	struct timespec ts;
@@ -194,7 +201,7 @@ int main(int argc, char **argv)
 	while (i < argc) {
 		int j = i;
 
-		while (j < argc && strcmp(argv[j], "--"))
+		while (j < argc && !is_separator(argv[j]))
 			j++;
 		if (j < argc)
 			argv[j] = NULL;

@@ -19,16 +19,18 @@ KEYS_OK = ("cycles", "reps", "runs", "spread", "status", "samples")
 KEYS_OTHER = ("reps", "runs", "spread", "status")
 
 # Every mode the runner knows, in table order, and what it is measured against.
-MODES = ["amphi-tcg", "amphi-icount", "amphi-kvm", "amphi-xen-pvh", "amphi-xen-pv",
-         "linux-tcg", "linux-icount", "linux-kvm", "linux-xen-pvh"]
+MODES = ["amphi-tcg", "amphi-icount", "amphi-kvm", "amphi-xen-pvh", "amphi-xen-pv", "amphi-domu-pvh",
+         "amphi-domu-pv", "linux-tcg", "linux-icount", "linux-kvm", "linux-xen-pvh", "linux-domu-pvh"]
 PEER = {"amphi-tcg": "linux-tcg", "amphi-icount": "linux-icount", "amphi-kvm": "linux-kvm",
-        "amphi-xen-pvh": "linux-xen-pvh", "amphi-xen-pv": "linux-xen-pvh"}
+        "amphi-xen-pvh": "linux-xen-pvh", "amphi-xen-pv": "linux-xen-pvh",
+        "amphi-domu-pvh": "linux-domu-pvh", "amphi-domu-pv": "linux-domu-pvh"}
 TITLES = {"amphi-tcg": "amphi QEMU TCG", "amphi-kvm": "amphi QEMU KVM",
           "amphi-icount": "amphi QEMU TCG -icount (1 ns = 1 instruction)",
           "linux-icount": "Linux QEMU TCG -icount (1 ns = 1 instruction)",
           "amphi-xen-pvh": "amphi Xen PVH dom0", "amphi-xen-pv": "amphi Xen PV dom0",
           "linux-tcg": "Linux QEMU TCG", "linux-kvm": "Linux QEMU KVM",
-          "linux-xen-pvh": "Linux Xen PVH dom0"}
+          "linux-xen-pvh": "Linux Xen PVH dom0", "amphi-domu-pvh": "amphi Xen PVH domU",
+          "amphi-domu-pv": "amphi Xen PV domU", "linux-domu-pvh": "Linux Xen PVH domU"}
 
 GROUPS = [
     ("syscall", "null system call, null I/O, files", ["null_int80", "null_sysinfo", "null_read",
@@ -40,7 +42,15 @@ GROUPS = [
     ("fs", "file create/delete", ["fs_create_0k", "fs_delete_0k", "fs_create_10k", "fs_delete_10k",
                                   "ext2_create_0k", "ext2_delete_0k", "ext2_create_10k", "ext2_delete_10k"]),
     ("bandwidth", "bandwidth", ["pipe_bw"]),
+    ("disk", "raw disk throughput (bench-disk)", ["disk_seq_write", "disk_seq_read"]),
+    ("disk-iops", "raw disk random reads (bench-disk)", ["disk_rand_read_4k"]),
+    ("net", "TCP throughput (tests/bench/net)", ["net_tx", "net_rx"]),
+    ("net-latency", "TCP request latency (tests/bench/net)", ["net_tcp_rr", "net_http"]),
 ]
+# Units where a higher value is better (the rest are times).
+HIGHER_BETTER = ("MB/s", "MiB/s", "IOPS")
+# bench-disk's raw rows (apps/bench_disk.c) as table rows of the ring-3 column.
+DISK_ROWS = {"seq-write": "disk_seq_write", "seq-read": "disk_seq_read", "rand-read-4k": "disk_rand_read_4k"}
 DESCRIPTIONS = {
     "null_int80": "getpid through int $0x80",
     "null_sysinfo": "getpid through call *AT_SYSINFO (vDSO sysenter; amphi kmode: the direct call)",
@@ -69,6 +79,13 @@ DESCRIPTIONS = {
     "ext2_delete_0k": "delete a 0 KiB file on ext2",
     "ext2_create_10k": "create + write a 10 KiB file on ext2",
     "ext2_delete_10k": "delete a 10 KiB file on ext2",
+    "disk_seq_write": "raw virtio-blk disk, sequential write in 1 MiB O_DIRECT requests (bench-disk)",
+    "disk_seq_read": "raw virtio-blk disk, sequential read in 1 MiB O_DIRECT requests (bench-disk)",
+    "disk_rand_read_4k": "raw virtio-blk disk, 4 KiB O_DIRECT reads at random offsets for 2 s (bench-disk)",
+    "net_tx": "TCP, guest to host over virtio-net and slirp (net-echo source; a boot of its own)",
+    "net_rx": "TCP, host to guest (net-echo sink)",
+    "net_tcp_rr": "TCP round trip of 1 byte on one connection, median of 1,000 (net-echo echo)",
+    "net_http": "HTTP GET on a new connection to busybox httpd, median of 200",
 }
 # The goals the table reports against (printed, never enforced).
 GOAL_AT_OR_BELOW_LINUX = ["null_int80", "null_sysinfo", "null_read", "null_write", "fork_exit",
@@ -154,6 +171,18 @@ def parse_transcript(text, column_of_ring):
     return columns, starts, errors
 
 
+def disk_lines(text):
+    """bench-disk's raw lines in a transcript -> {bench: line} in the form of
+    parse_line's (one sample each: bench-disk measures once per boot)."""
+    out = {}
+    for metric, value, unit in DISK_LINE_RE.findall(text):
+        if metric in DISK_ROWS:
+            v = float(value)
+            out[DISK_ROWS[metric]] = dict(name=DISK_ROWS[metric], unit=unit, value=v, status="ok",
+                                          samples=[v], runs=1, reps=1, spread=0.0)
+    return out
+
+
 # ---- aggregation ----
 
 def column_order(cols):
@@ -172,7 +201,8 @@ def aggregate(results):
     for run in results["runs"]:
         mode = run["mode"]
         if run.get("status") != "ok":
-            notes.setdefault(mode, run.get("reason", run.get("status")))
+            if not run.get("part"):     # a network boot's failure is render_net's, not the mode's
+                notes.setdefault(mode, run.get("reason", run.get("status")))
             continue
         for col, benches in run["columns"].items():
             if run.get("boot_s") is not None:
@@ -221,6 +251,10 @@ def fmt_value(v, unit):
         return "-"
     if unit == "MB/s":
         return "%.0f MB/s" % v
+    if unit == "MiB/s":
+        return "%.1f MiB/s" % v
+    if unit == "IOPS":
+        return "%.0f IOPS" % v
     if v >= 1e6:
         return "%.2f ms" % (v / 1e6)
     if v >= 1e4:
@@ -252,7 +286,7 @@ def render_markdown(results, images=()):
                "\"ns\" are instructions executed, immune to the host's load (but blind to "
                "what an instruction costs).  Each cell: the median over the rounds of each "
                "boot's median, and in brackets amphi / Linux in the same mode (for ns lower is better, "
-               "for MB/s higher is better).")
+               "for MB/s, MiB/s and IOPS higher is better).")
     out.append("")
     head = ["benchmark"] + [c for c in cols]
     out.append("| " + " | ".join(head) + " |")
@@ -282,6 +316,7 @@ def render_markdown(results, images=()):
                 out.append("- %s (%s): %s" % (mode, TITLES.get(mode, mode), notes[mode]))
         out.append("")
     out.extend(render_disks(results))
+    out.extend(render_net(results))
     out.extend(render_goals(cols, cells))
     out.append("")
     out.append("Benchmarks:")
@@ -314,6 +349,17 @@ def render_disks(results):
     return out + [""]
 
 
+def render_net(results):
+    """What the network rows ran on, and the network boots that failed."""
+    runs = [r for r in results["runs"] if r.get("part") == "net"]
+    if not runs:
+        return []
+    out = ["The net_* rows: boots of their own (%s), amphi and Linux in turn each round." % runs[0]["net"]]
+    out += ["- %s round %s: %s: %s" % (r["mode"], r.get("round", "?"), r["status"], r.get("reason", "?"))
+            for r in runs if r["status"] != "ok"]
+    return out + [""]
+
+
 def render_goals(cols, cells):
     out = ["Goals (reported, not enforced):", ""]
     amphi = [c for c in cols if c.startswith("amphi-") and cells.get(c)]
@@ -331,13 +377,15 @@ def render_goals(cols, cells):
             if a and b and a["value"] and b["value"]:
                 out.append("- direct call vs int $0x80 in %s: %.1fx cheaper (goal on hardware: 10x)" % (
                     c, a["value"] / b["value"]))
-    for ring in ("ring3", "kmode"):
-        pv, pvh = cells.get("amphi-xen-pv:" + ring), cells.get("amphi-xen-pvh:" + ring)
-        if pv and pvh:
-            for name in ("fork_exit", "fork_execve", "page_fault"):
-                a, b = pv.get(name), pvh.get(name)
-                if a and b and a["value"] and b["value"]:
-                    out.append("- Xen PV vs PVH, %s, %s: %.2fx" % (ring, name, a["value"] / b["value"]))
+    for dom in ("xen", "domu"):
+        for ring in ("ring3", "kmode"):
+            pv, pvh = cells.get("amphi-%s-pv:%s" % (dom, ring)), cells.get("amphi-%s-pvh:%s" % (dom, ring))
+            if pv and pvh:
+                for name in ("fork_exit", "fork_execve", "page_fault"):
+                    a, b = pv.get(name), pvh.get(name)
+                    if a and b and a["value"] and b["value"]:
+                        out.append("- Xen PV vs PVH (%s), %s, %s: %.2fx" % (
+                            "dom0" if dom == "xen" else "domU", ring, name, a["value"] / b["value"]))
     return out
 
 
@@ -372,14 +420,15 @@ def plot(results, outdir, fmt=("svg", "png")):
         width = 0.8 / max(1, len(cols))
         for i, c in enumerate(cols):
             vals = [cells[c].get(n, {}).get("value") or 0 for n in names]
-            if unit != "MB/s":
+            if unit not in HIGHER_BETTER:
                 vals = [v / 1000.0 for v in vals]   # microseconds
             xs = [j + i * width for j in range(len(names))]
             ax.bar(xs, vals, width, label=c)
         ax.set_xticks([j + width * (len(cols) - 1) / 2 for j in range(len(names))])
         ax.set_xticklabels(names, rotation=20, ha="right")
-        ax.set_ylabel("MB/s (higher is better)" if unit == "MB/s" else "microseconds (lower is better, log)")
-        if unit != "MB/s":
+        ax.set_ylabel("%s (higher is better)" % unit if unit in HIGHER_BETTER
+                      else "microseconds (lower is better, log)")
+        if unit not in HIGHER_BETTER:
             ax.set_yscale("log")
         ax.set_title("%s -- %s (emulated: compare columns, not absolute values)" % (title, date), fontsize=9)
         ax.legend(fontsize=7)

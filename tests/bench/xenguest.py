@@ -41,13 +41,21 @@ def load_script(path, name):
     return mod
 
 
-def dom0_dir():
-    """The cached dom0 (tools/xen-host dom0), or None after a message."""
+def find_dom0():
+    """(the cached dom0's directory, None) or (None, why there is none):
+    tools/xen-host dom0, which makes it the first time."""
     p = subprocess.run([os.path.join(ROOT, "tools", "xen-host"), "dom0"], capture_output=True, text=True)
     if p.returncode:
-        print("no Xen test host: %s" % p.stderr.strip())
-        return None
-    return p.stdout.strip().splitlines()[-1]
+        return None, "no Xen test host: %s" % (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[-1]
+    return p.stdout.strip().splitlines()[-1], None
+
+
+def dom0_dir():
+    """The cached dom0, or None after a message."""
+    path, why = find_dom0()
+    if why:
+        print(why)
+    return path
 
 
 def dom0_meta(dom0dir):
