@@ -2,10 +2,11 @@
 PV domU (ring 3 and its kernel's ring) and Linux as Xen PVH domU, beside a
 Linux dom0 with `xl` (tools/xen-host), on the same Xen as the dom0 columns.
 
-One boot of the Xen test host runs every round: the guests start one after
-another, rounds interleaved (amphi PVH, amphi PV, Linux, amphi PVH, ...),
-so the host's noise hits the three columns alike; the dom0 (its boot is a
-minute of nested TCG) is booted once, not once a round.  Every guest gets
+One boot of the Xen test host runs every round, beside the runner's other
+modes: the guests start one after another, rounds interleaved (amphi PVH,
+amphi PV, Linux, amphi PVH, ...), so the host's noise hits the three
+columns alike; the dom0 (its boot is a minute of nested TCG) is booted
+once, not once a round.  Every guest gets
 the same initrd and command line as the dom0 columns, 256 MiB and one vCPU;
 the Linux guest is the same Debian 686-pae kernel as linux-xen-pvh (not the
 dom0's amd64 one), so the Linux columns differ only in dom0 against domU.

@@ -286,7 +286,9 @@ def render_markdown(results, images=()):
                "\"ns\" are instructions executed, immune to the host's load (but blind to "
                "what an instruction costs).  Each cell: the median over the rounds of each "
                "boot's median, and in brackets amphi / Linux in the same mode (for ns lower is better, "
-               "for MB/s, MiB/s and IOPS higher is better).")
+               "for MB/s, MiB/s and IOPS higher is better).  Each amphi mode boots next to its Linux peer.")
+    if meta.get("domu"):
+        out.append("The domU columns: %s (one QEMU each on two cores)." % meta["domu"])
     out.append("")
     head = ["benchmark"] + [c for c in cols]
     out.append("| " + " | ".join(head) + " |")
