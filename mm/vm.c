@@ -770,7 +770,8 @@ int vm_protect(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot)
 			if (!pte || !(*pte & PTE_P) || (*pte & PTE_SPECIAL))
 				continue;
 			pte_t old = *pte;
-			pte_t v = pte_phys(old) | (old & PTE_COW) | pte_flags(prot);
+			/* the dirty bit stays: a pinned stack's fork goes by it */
+			pte_t v = pte_phys(old) | (old & (PTE_COW | PTE_D)) | pte_flags(prot);
 			if ((prot & VM_WRITE) && !(old & PTE_RW) && !(a->flags & VM_SHARED)) {
 				v &= ~PTE_RW;        /* the write fault decides: copy or take over */
 				v |= PTE_COW;
