@@ -27,10 +27,17 @@ uint32_t vm_frames_in_use(void) { return frames_in_use; }
 
 /* ---- frames (the global allocator is not preemption-safe by itself) ---- */
 
+/* Zeroed frames kept for later (below, "zeroed frames"). */
+#define ZERO_POOL_MAX 1024
+static pfn_t zero_pool[ZERO_POOL_MAX];
+static unsigned zero_pool_n;
+
 static pfn_t vframe_alloc(enum frame_zone z)
 {
 	irqflags_t f = irq_save();
 	pfn_t p = frame_alloc(z);
+	if (p == PFN_NONE && zero_pool_n && z == FRAME_ANY)
+		p = zero_pool[--zero_pool_n];    /* the pool is the last reserve */
 	if (p != PFN_NONE)
 		frames_in_use++;
 	irq_restore(f);
@@ -73,6 +80,58 @@ static int zero_frame(pfn_t p)
 	memset(va, 0, PAGE_SIZE);
 	vkunmap(va);
 	return 0;
+}
+
+/*
+ * Zeroed frames.  A ring-1 program's pinned stack is 512 present pages
+ * (kmode/README), and fork gives the child 512 of its own, exec 512 fresh
+ * ones: 2 MiB copied or zeroed each time, though a program touches a few
+ * pages of it.  A stack page whose entry has no dirty bit was never written
+ * since it was zeroed (the CPU sets the bit on the first write through the
+ * mapping; what the kernel writes through the direct map, vm_write and
+ * write pins, sets it by hand: note_written), so fork need not copy it,
+ * and when the address space goes it is still zero: such frames wait here
+ * for the next page that wants a zeroed frame, instead of being zeroed
+ * again.  Kept out of frames_in_use; vframe_alloc takes them back when
+ * the allocator runs dry.
+ */
+static pfn_t zeroed_frame_take(void)
+{
+	irqflags_t f = irq_save();
+	pfn_t p = PFN_NONE;
+	if (zero_pool_n) {
+		p = zero_pool[--zero_pool_n];
+		frames_in_use++;
+	}
+	irq_restore(f);
+	if (p != PFN_NONE)
+		return p;
+	p = vframe_alloc(FRAME_ANY);
+	if (p != PFN_NONE && zero_frame(p)) {
+		vframe_free(p);
+		return PFN_NONE;
+	}
+	return p;
+}
+
+/* A frame of the caller's (one reference, no other user) that is all
+ * zeroes: kept, or freed when enough are kept. */
+static void zeroed_frame_give(pfn_t p)
+{
+	irqflags_t f = irq_save();
+	if (zero_pool_n < ZERO_POOL_MAX) {
+		zero_pool[zero_pool_n++] = p;
+		frames_in_use--;
+		p = PFN_NONE;
+	}
+	irq_restore(f);
+	if (p != PFN_NONE)
+		vframe_free(p);
+}
+
+static int in_pinned_stack(const struct vm_space *vm, uint32_t va)
+{
+	return vm->guard_lo && va >= vm->stack_low && va < USER_STACK_TOP;
 }
 
 /* A table frame back to the allocator, an ordinary page again. */
@@ -458,9 +517,17 @@ void vm_free(struct vm_space *vm)
 			if (!(pde & PTE_P) || is_guard_pde(pde))
 				continue;
 			pte_t *pt = phys_to_virt(pte_phys(pde));
-			for (unsigned k = 0; k < 512; k++)
-				if ((pt[k] & PTE_P) && !(pt[k] & PTE_SPECIAL))
-					frame_ref_put((pfn_t)(pte_phys(pt[k]) >> PAGE_SHIFT));
+			for (unsigned k = 0; k < 512; k++) {
+				if (!(pt[k] & PTE_P) || (pt[k] & PTE_SPECIAL))
+					continue;
+				pfn_t pfn = (pfn_t)(pte_phys(pt[k]) >> PAGE_SHIFT);
+				uint32_t va = ((uint32_t)i << 30) | (j << 21) | (k << 12);
+				if (in_pinned_stack(vm, va) && !(pt[k] & PTE_D) &&
+				    frame_ref_count(pfn) == 1)
+					zeroed_frame_give(pfn);     /* never written: still zero */
+				else
+					frame_ref_put(pfn);
+			}
 			table_free(pte_phys(pde), 1);
 		}
 		table_free(virt_to_phys(vm->pd[i]), 2);
@@ -496,10 +563,12 @@ static pfn_t copy_frame(pfn_t old)
 }
 
 /* fork of a pinned stack page: a private copy for the child, the
- * parent's stays writable.  v is the parent's entry (pseudo-physical). */
+ * parent's stays writable.  v is the parent's entry (pseudo-physical);
+ * without its dirty bit the page is still zero, and so is the child's. */
 static int copy_page_to(struct vm_space *vm, pte_t *dpte, pte_t v)
 {
-	pfn_t p = copy_frame((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT));
+	pfn_t p = (v & PTE_D) ? copy_frame((pfn_t)((v & PTE_ADDR) >> PAGE_SHIFT))
+			      : zeroed_frame_take();
 	if (p == PFN_NONE)
 		return -ENOMEM;
 	platform->mmu.set_pte(dpte, ((uint64_t)p << PAGE_SHIFT) | (v & ~PTE_ADDR));
@@ -701,7 +770,8 @@ int vm_protect(struct vm_space *vm, uint32_t start, uint32_t len, uint32_t prot)
 			if (!pte || !(*pte & PTE_P) || (*pte & PTE_SPECIAL))
 				continue;
 			pte_t old = *pte;
-			pte_t v = pte_phys(old) | (old & PTE_COW) | pte_flags(prot);
+			/* the dirty bit stays: a pinned stack's fork goes by it */
+			pte_t v = pte_phys(old) | (old & (PTE_COW | PTE_D)) | pte_flags(prot);
 			if ((prot & VM_WRITE) && !(old & PTE_RW) && !(a->flags & VM_SHARED)) {
 				v &= ~PTE_RW;        /* the write fault decides: copy or take over */
 				v |= PTE_COW;
@@ -770,13 +840,9 @@ uint32_t vm_brk(struct vm_space *vm, uint32_t newbrk)
 /* Maps a zeroed frame at va (not present before). */
 static int map_zero(struct vm_space *vm, pte_t *pte, uint32_t va, uint32_t prot)
 {
-	pfn_t p = vframe_alloc(FRAME_ANY);
+	pfn_t p = zeroed_frame_take();
 	if (p == PFN_NONE)
 		return -ENOMEM;
-	if (zero_frame(p)) {
-		vframe_free(p);
-		return -ENOMEM;
-	}
 	set_pte(vm, pte, va, ((uint64_t)p << PAGE_SHIFT) | pte_flags(prot));
 	vm->nr_pages++;
 	return 0;
@@ -837,6 +903,15 @@ int vm_fault(struct vm_space *vm, uint32_t addr, int write)
 	return -EFAULT;     /* present and still refused: a protection violation */
 }
 
+/* The kernel is about to write va's frame other than through this
+ * mapping (the direct map, a device): in a pinned stack the entry gets its
+ * dirty bit, or fork and vm_free would take the page for still zero. */
+static void note_written(struct vm_space *vm, pte_t *pte, uint32_t va)
+{
+	if (in_pinned_stack(vm, va) && !(*pte & PTE_D))
+		set_pte(vm, pte, va & PAGE_MASK, pte_pseudo(*pte) | PTE_D);
+}
+
 /* One page of a pin: faulted in as an access would be (write: copy-on-write
  * broken), then one more reference on its frame. */
 static int pin_page(struct vm_space *vm, uint32_t va, int write, uint64_t *phys)
@@ -848,6 +923,8 @@ static int pin_page(struct vm_space *vm, uint32_t va, int write, uint64_t *phys)
 			return r;
 		pte = pte_lookup(vm, va, 0);
 	}
+	if (write)
+		note_written(vm, pte, va);
 	uint64_t pa = pte_phys(*pte) & ~(uint64_t)(PAGE_SIZE - 1);
 	if (ref_get((pfn_t)(pa >> PAGE_SHIFT)))
 		return -ENOMEM;
@@ -903,7 +980,9 @@ static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
 	int r = populate_page(vm, va, 0);
 	if (r)
 		return r;
-	*out = (pfn_t)(pte_phys(*pte_lookup(vm, va & PAGE_MASK, 0)) >> PAGE_SHIFT);
+	pte_t *pte = pte_lookup(vm, va & PAGE_MASK, 0);
+	note_written(vm, pte, va);
+	*out = (pfn_t)(pte_phys(*pte) >> PAGE_SHIFT);
 	return 0;
 }
 
@@ -951,6 +1030,14 @@ int vm_pin_stack(struct vm_space *vm, uint32_t lo, uint32_t guard_lo)
 		return -ENOMEM;
 	stack->start = lo;
 	vm->stack_low = lo;
+	/* Pages already there (the arguments build_stack wrote through the
+	 * direct map) hold data their entries do not show: dirty, so that
+	 * fork copies them (see "zeroed frames"). */
+	for (uint32_t va = lo; va < USER_STACK_TOP; va += PAGE_SIZE) {
+		pte_t *pte = pte_lookup(vm, va, 0);
+		if (pte && (*pte & PTE_P) && !(*pte & (PTE_SPECIAL | PTE_D)))
+			set_pte(vm, pte, va, pte_pseudo(*pte) | PTE_D);
+	}
 	int r = vm_populate(vm, lo, USER_STACK_TOP - lo);
 	if (r)
 		return r;

@@ -66,6 +66,7 @@ static long mmuext(unsigned cmd, unsigned long arg1)
 static long update_va(uintptr_t va, uint64_t val, unsigned flags)
 {
 	xen_pv_stats.hypercalls++;
+	xen_pv_stats.remaps++;
 	return xen_hypercall5(__HYPERVISOR_update_va_mapping, va, (uint32_t)val,
 			      (uint32_t)(val >> 32), flags, 0);
 }
@@ -245,12 +246,14 @@ static void pv_flush_page(uintptr_t va)
 	pv_sync();
 	struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL };
 	op.arg1.linear_addr = va;
+	xen_pv_stats.invlpg++;
 	hc(__HYPERVISOR_mmuext_op, (unsigned long)&op, 1, 0, DOMID_SELF);
 }
 
 static void pv_flush_all(void)
 {
 	pv_sync();
+	xen_pv_stats.tlb_flushes++;
 	mmuext(MMUEXT_TLB_FLUSH_LOCAL, 0);
 }
 
@@ -293,6 +296,7 @@ static void pv_pin_table(uint64_t table_phys, int level)
 	make_pt(table_phys);
 	if (level == 3 && !is_pinned(pfn)) {
 		uint32_t mfn = p2m[table_phys >> PAGE_SHIFT];
+		xen_pv_stats.pins++;
 		long rc = mmuext(MMUEXT_PIN_L3_TABLE, mfn);
 		if (rc)
 			panic("xen-pv: MMUEXT_PIN_L3_TABLE of %#llx (mfn %#x) failed: %ld",
@@ -335,6 +339,7 @@ static void pv_unpin_table(uint64_t table_phys, int level)
 	uint32_t pfn = (uint32_t)(table_phys >> PAGE_SHIFT);
 	pv_sync();
 	if (level == 3 && is_pinned(pfn)) {
+		xen_pv_stats.unpins++;
 		long rc = mmuext(MMUEXT_UNPIN_TABLE, p2m[pfn]);
 		if (rc)
 			panic("xen-pv: MMUEXT_UNPIN_TABLE of %#llx failed: %ld",
@@ -515,6 +520,12 @@ static void print_stats(void)
 	printk("xen-pv: %llu hypercalls in all; %llu page-table entries in %llu mmu_update calls\n",
 	       (unsigned long long)xen_pv_stats.hypercalls, (unsigned long long)batch.queued,
 	       (unsigned long long)batch.hypercalls);
+	printk("xen-pv: of them %llu invlpg, %llu TLB flushes, %llu update_va_mapping, "
+	       "%llu pins, %llu unpins, %llu multicalls (%llu calls in them), %llu root loads\n",
+	       (unsigned long long)xen_pv_stats.invlpg, (unsigned long long)xen_pv_stats.tlb_flushes,
+	       (unsigned long long)xen_pv_stats.remaps, (unsigned long long)xen_pv_stats.pins,
+	       (unsigned long long)xen_pv_stats.unpins, (unsigned long long)mcq.multicalls,
+	       (unsigned long long)mcq.entries, (unsigned long long)xen_pv_stats.root_loads);
 }
 
 static __attribute__((noreturn)) void xen_pv_power_off(void)
