@@ -7,6 +7,8 @@
  *   --env      also print the environment (envp[i]="...")
  *   --auxv     also print the auxiliary vector entries the loader must supply
  *   --quiet    print nothing (only the exit status matters)
+ *   --wait     first read one byte from stdin (proc-test changes the
+ *              program's file meanwhile: exec-file-changed)
  * proc-test execs it to check argv/envp passing and exit statuses; the
  * static-PIE build (/bin/echo-args-pie) exercises the loader's ET_DYN path.
  */
@@ -15,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <unistd.h>
 
 extern char **environ;
 
 int main(int argc, char **argv)
 {
 	int i, code = 0, env = 0, aux = 0, quiet = 0;
+	char b;
 
 	for (i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--exit=", 7) == 0)
@@ -31,6 +35,8 @@ int main(int argc, char **argv)
 			aux = 1;
 		else if (strcmp(argv[i], "--quiet") == 0)
 			quiet = 1;
+		else if (strcmp(argv[i], "--wait") == 0 && read(0, &b, 1) != 1)
+			return 99;
 	}
 	if (quiet)
 		return code;

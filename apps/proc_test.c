@@ -344,6 +344,103 @@ static void check_exec_self(void)
 	       WIFEXITED(st) && WEXITSTATUS(st) == 33 ? "" : ", expected exit status 33");
 }
 
+/*
+ * A running program's file is rewritten, truncated and removed under it:
+ * the program must go on with the bytes it was started from (exec may
+ * map the file's own pages; those stay the program's).  Linux refuses the
+ * write with ETXTBSY; then only the unlink and a new file of the same name
+ * over the freed space are tried.
+ */
+static void check_exec_file_changed(void)
+{
+	const char *c = "exec-file-changed";
+	char src[PATH_MAX + 32], copy[64], out[1024], d[64], why[200] = "";
+	static char buf[1 << 16];
+	int in[2], fds[2], efd[2], st, e = 0, bad = 0, busy = 0;
+	ssize_t n, got = 0;
+
+	snprintf(src, sizeof(src), "%s/echo-args", bindir);
+	snprintf(copy, sizeof(copy), "/tmp/proc-test-exe.%d", (int)getpid());
+	int from = open(src, O_RDONLY), to = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	while (from >= 0 && to >= 0 && (n = read(from, buf, sizeof(buf))) > 0)
+		if (write(to, buf, (size_t)n) != n)
+			bad = 1;
+	if (from < 0 || to < 0 || bad) {
+		result(c, 0, "cannot copy %s to %s: %s", src, copy, strerror(errno));
+		return;
+	}
+	close(from);
+	close(to);
+	if (pipe(in) < 0 || pipe(fds) < 0 || pipe2(efd, O_CLOEXEC) < 0) {
+		result(c, 0, "pipe: %s", strerror(errno));
+		return;
+	}
+	pid_t pid = xfork();
+	if (pid == 0) {
+		char *argv[] = { copy, "--wait", "--exit=7", NULL };
+		dup2(in[0], 0);
+		dup2(fds[1], 1);
+		close(in[1]);
+		close(fds[0]);
+		execve(copy, argv, NULL);
+		e = errno;
+		if (write(efd[1], &e, sizeof(e)) < 0)
+			_exit(126);
+		_exit(127);
+	}
+	close(in[0]);
+	close(fds[1]);
+	close(efd[1]);
+	if (read(efd[0], &e, sizeof(e)) == sizeof(e)) {     /* EOF: the exec is done */
+		result(c, 0, "execve(%s): %s", copy, strerror(e));
+		return;
+	}
+	close(efd[0]);
+	/* Over every byte, then cut to nothing, then gone, and the freed space
+	 * filled again with int3s (what runs from a freed page traps). */
+	memset(buf, 0xcc, sizeof(buf));
+	to = open(copy, O_WRONLY);
+	if (to < 0 && errno == ETXTBSY) {
+		busy = 1;
+	} else if (to < 0 || write(to, buf, sizeof(buf)) != (ssize_t)sizeof(buf) || ftruncate(to, 0) < 0) {
+		snprintf(why, sizeof(why), "rewriting the running program's file: %s", strerror(errno));
+		bad = 1;
+	}
+	if (to >= 0)
+		close(to);
+	if (unlink(copy) < 0) {
+		snprintf(why, sizeof(why), "unlink(%s): %s", copy, strerror(errno));
+		bad = 1;
+	}
+	to = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	for (int i = 0; to >= 0 && i < 16; i++)
+		if (write(to, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			break;
+	if (to >= 0)
+		close(to);
+	if (write(in[1], "g", 1) != 1 && !bad) {
+		snprintf(why, sizeof(why), "the program did not wait for its go (stdin closed)");
+		bad = 1;
+	}
+	close(in[1]);
+	while (got + 1 < (ssize_t)sizeof(out) && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += n;
+	out[got] = 0;
+	close(fds[0]);
+	unlink(copy);
+	if (reap(pid, &st) < 0) {
+		result(c, 0, "waitpid: %s", strerror(errno));
+		return;
+	}
+	describe(st, d, sizeof(d));
+	if (!bad && (!WIFEXITED(st) || WEXITSTATUS(st) != 7))
+		snprintf(why, sizeof(why), "the program %s after its file changed, expected exit status 7", d), bad = 1;
+	if (!bad && !strstr(out, "echo-args: argc=3\n"))
+		snprintf(why, sizeof(why), "the program printed \"%.60s\", expected its argc line", out), bad = 1;
+	result(c, !bad, "%s", bad ? why : busy ? "runs on after unlink and reuse of the space (write: ETXTBSY)"
+					     : "runs on after its file was rewritten, truncated and removed");
+}
+
 static void check_exec_pie(void)
 {
 	char path[PATH_MAX + 32];
@@ -959,6 +1056,7 @@ static const struct {
 	{ "fork-exec", check_fork_exec },
 	{ "exec-self", check_exec_self },
 	{ "exec-static-pie", check_exec_pie },
+	{ "exec-file-changed", check_exec_file_changed },
 	{ "exec-errors", check_exec_errors },
 	{ "exec-bad-elf", check_bad_elf },
 	{ "pipe", check_pipe },

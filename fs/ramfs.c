@@ -345,6 +345,12 @@ static size_t copy_pages(struct rnode *n, uint64_t off, uint8_t *buf, size_t len
 				break;
 			}
 			fs->pages++;
+		} else if (to_file) {
+			int r = filepage_private(&n->data, pg, &pfn);
+			if (r < 0) {
+				*err = r;
+				break;
+			}
 		}
 		uint8_t *va = filepage_map(pfn);
 		if (!va) {
@@ -411,6 +417,8 @@ int ramfs_truncate(struct rnode *n, uint64_t size)
 		/* Zero the tail of the last page so that growing again reads zeros. */
 		size_t po = (size_t)(size % RAMFS_PAGE);
 		pfn_t last = po ? filepage_lookup(&n->data, (uint32_t)(keep - 1)) : PFN_NONE;
+		if (last != PFN_NONE && filepage_private(&n->data, (uint32_t)(keep - 1), &last) < 0)
+			last = PFN_NONE;        /* a program's page: it keeps its bytes */
 		uint8_t *va = last != PFN_NONE ? filepage_map(last) : 0;
 		if (va) {
 			memset(va + po, 0, RAMFS_PAGE - po);

@@ -176,6 +176,60 @@ static int build_stack(struct vm_space *vm, struct exec_args *ea, uint32_t base,
 	return r;
 }
 
+/* Copies the file bytes of segment q that land in [from, to) of vm (the
+ * pages are allocated first, all at once: under Xen PV their entries then
+ * go to Xen in a few batches, not one call each). */
+static int copy_range(struct vm_space *vm, struct file *f, const struct elf32_phdr *q, uint32_t base,
+		      uint32_t from, uint32_t to, uint8_t *chunk, const char *path)
+{
+	if (from >= to)
+		return 0;
+	int r = vm_populate(vm, from, to - from);
+	for (uint32_t va = from; va < to && !r;) {
+		uint32_t n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (n > to - va)
+			n = to - va;
+		uint64_t off = (uint64_t)q->p_offset + (va - (q->p_vaddr + base));
+		if (vfs_pread(f, chunk, n, off) != (ssize32_t)n)
+			return refuse(path, -EIO, "read error");
+		r = vm_write(vm, va, chunk, n);
+		va += n;
+	}
+	return r;
+}
+
+/*
+ * Whole pages [from, to) of a read-only segment map the file's own frames
+ * where the file lives in memory (the initrd's ramfs): no copy, and the
+ * same physical pages on every exec, so QEMU's translated code for them
+ * stays valid (a fresh copy made TCG translate all of /bin/sh again on
+ * every fork+exec).  A write to the file, a truncate or an unlink later
+ * leaves the program its pages (mm/filepages.c).  Pages the file cannot
+ * lend (holes, ext2) are copied.
+ */
+#define SHARE_BATCH 64
+static int share_range(struct vm_space *vm, struct file *f, const struct elf32_phdr *q, uint32_t base,
+		       uint32_t from, uint32_t to, uint8_t *chunk, const char *path)
+{
+	pfn_t pfns[SHARE_BATCH];
+	for (uint32_t va = from; va < to;) {
+		uint32_t n = (to - va) / PAGE_SIZE;
+		if (n > SHARE_BATCH)
+			n = SHARE_BATCH;
+		uint32_t first = (uint32_t)(((uint64_t)q->p_offset + (va - (q->p_vaddr + base))) / PAGE_SIZE);
+		vfs_share_frames(f, first, n, pfns);
+		int r = vm_map_frames(vm, va, pfns, n);
+		for (uint32_t k = 0; k < n && !r; k++)
+			if (pfns[k] == PFN_NONE)
+				r = copy_range(vm, f, q, base, va + k * PAGE_SIZE, va + (k + 1) * PAGE_SIZE,
+					       chunk, path);
+		if (r)
+			return r;
+		va += n * PAGE_SIZE;
+	}
+	return 0;
+}
+
 int exec_load(struct process *p, const char *path, struct exec_args *ea, struct trap_frame *tf)
 {
 	int err = 0;
@@ -362,22 +416,16 @@ int exec_load(struct process *p, const char *path, struct exec_args *ea, struct 
 	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		struct elf32_phdr *q = &ph[i];
-		if (q->p_type != PT_LOAD)
+		if (q->p_type != PT_LOAD || !q->p_filesz)
 			continue;
-		/* The segment's pages first, all at once: under Xen PV their
-		 * entries then go to Xen in a few batches, not one call each. */
-		if (q->p_filesz && (r = vm_populate(vm, q->p_vaddr + base, q->p_filesz)) != 0)
+		uint32_t va = q->p_vaddr + base, end = va + q->p_filesz;
+		uint32_t s_lo = (va + PAGE_SIZE - 1) & PAGE_MASK, s_hi = end & PAGE_MASK;
+		if ((q->p_flags & PF_W) || s_hi <= s_lo)
+			s_lo = s_hi = end;           /* nothing to share */
+		if ((r = copy_range(vm, f, q, base, va, s_lo, chunk, path)) != 0 ||
+		    (r = share_range(vm, f, q, base, s_lo, s_hi, chunk, path)) != 0 ||
+		    (r = copy_range(vm, f, q, base, s_hi, end, chunk, path)) != 0)
 			goto out;
-		for (uint32_t done = 0; done < q->p_filesz;) {
-			uint32_t n = q->p_filesz - done < PAGE_SIZE ? q->p_filesz - done : PAGE_SIZE;
-			if (vfs_pread(f, chunk, n, (uint64_t)q->p_offset + done) != (ssize32_t)n) {
-				r = refuse(path, -EIO, "read error");
-				goto out;
-			}
-			if ((r = vm_write(vm, q->p_vaddr + base + done, chunk, n)) != 0)
-				goto out;
-			done += n;
-		}
 	}
 	vm->brk_start = vm->brk = base + hi;
 	uint32_t sp;

@@ -395,6 +395,21 @@ ssize32_t vfs_pread(struct file *f, void *kbuf, size_t n, uint64_t off)
 	return (ssize32_t)k;
 }
 
+int vfs_share_frames(struct file *f, uint32_t first, unsigned n, pfn_t *out)
+{
+	for (unsigned i = 0; i < n; i++)
+		out[i] = PFN_NONE;
+	if (f->ops || !f->node || RNODE_TYPE(f->node) != S_IFREG)
+		return -ENOSYS;
+	LOCK();
+	/* Pages past the end hold no file bytes the reader may see. */
+	uint64_t pages = (f->node->size + RAMFS_PAGE - 1) / RAMFS_PAGE;
+	for (unsigned i = 0; i < n && first + i < pages; i++)
+		out[i] = filepage_share(&f->node->data, first + i);
+	UNLOCK();
+	return 0;
+}
+
 int64_t file_lseek(struct file *f, int64_t off, int whence)
 {
 	if (f->ops)

@@ -13,6 +13,7 @@
 #include <amphi/string.h>
 #include <amphi/errno.h>
 #include <amphi/spinlock.h>
+#include <amphi/vm.h>
 
 #define PFN_4G 0x100000u                /* the first frame above 4 GiB */
 
@@ -100,7 +101,8 @@ static void page_free(void *ctx, pfn_t p)
 {
 	(void)ctx;
 	irqflags_t f = irq_save();
-	frame_free(p);
+	if (!frame_ref_hand_over(p))
+		frame_free(p);
 	data_pages--;
 	if (!is_low(p))
 		high_pages--;
@@ -145,6 +147,38 @@ int filepage_get(struct page_index *pi, uint32_t index, pfn_t *out)
 void filepages_truncate(struct page_index *pi, uint32_t first)
 {
 	pidx_truncate(pi, first, &kmem);
+}
+
+pfn_t filepage_share(const struct page_index *pi, uint32_t index)
+{
+	pfn_t p = pidx_get(pi, index, &kmem);
+	if (p != PFN_NONE && frame_ref_get(p))
+		p = PFN_NONE;
+	return p;
+}
+
+int filepage_private(struct page_index *pi, uint32_t index, pfn_t *pfn)
+{
+	if (frame_ref_count(*pfn) == 1)
+		return 0;
+	pfn_t p = data_frame();
+	if (p == PFN_NONE)
+		return -ENOSPC;
+	void *to = filepage_map(p), *from = to ? filepage_map(*pfn) : 0;
+	if (!from) {
+		if (to)
+			filepage_unmap(to);
+		page_free(0, p);
+		return -ENOMEM;
+	}
+	memcpy(to, from, PAGE_SIZE);
+	filepage_unmap(from);
+	filepage_unmap(to);
+	pfn_t old = *pfn;
+	pidx_set(pi, index, p, &kmem);          /* the entry exists: cannot fail */
+	page_free(0, old);                      /* hands it to the programs */
+	*pfn = p;
+	return 0;
 }
 
 void *filepage_map(pfn_t pfn)

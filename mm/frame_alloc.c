@@ -5,12 +5,24 @@
 #define PAGE 4096u
 
 static int bit(const struct frame_alloc *fa, pfn_t p) { return (fa->bitmap[p / 32] >> (p % 32)) & 1; }
+/*
+ * First fit: each zone's hint is the lowest frame that may be free (none
+ * below it is), so a frame just freed is the next one handed out.  Next fit
+ * walked all of guest RAM before reusing anything; under QEMU every frame
+ * first touched costs the host a fresh (huge) page to zero, and on hardware
+ * a recycled frame is more likely still in the cache and the TLB's reach.
+ */
 static void set_free(struct frame_alloc *fa, pfn_t p)
 {
 	fa->bitmap[p / 32] |= 1u << (p % 32);
 	fa->nr_free++;
-	if (p < fa->low_limit)
+	if (p < fa->low_limit) {
 		fa->nr_free_low++;
+		if (p < fa->hint_low)
+			fa->hint_low = p;
+	} else if (p < fa->hint_high) {
+		fa->hint_high = p;
+	}
 }
 static void set_used(struct frame_alloc *fa, pfn_t p)
 {
@@ -60,7 +72,8 @@ void fa_reserve_range(struct frame_alloc *fa, uint64_t base, uint64_t size)
 			set_used(fa, (pfn_t)p);
 }
 
-/* Next-fit scan of [from, to) word by word, wrapping once. */
+/* Scan of [from, hi) word by word for a free frame, wrapping to lo once
+ * (fa_alloc's hints make that first fit; fa_alloc_range's is next fit). */
 static pfn_t scan(struct frame_alloc *fa, pfn_t from, pfn_t lo, pfn_t hi)
 {
 	if (lo >= hi)

@@ -253,6 +253,34 @@ void frame_ref_put(pfn_t pfn)
 		vframe_free(pfn);
 }
 
+int frame_ref_get(pfn_t pfn)
+{
+	return ref_get(pfn);
+}
+
+/* The file's reference of a frame that address spaces may map too: when
+ * they do, it is dropped here and the frame is theirs (counted as theirs),
+ * freed by the last frame_ref_put; when nothing else holds it, 0, and the
+ * caller frees it as before. */
+int frame_ref_hand_over(pfn_t pfn)
+{
+	struct fref *dead = 0;
+	irqflags_t f = spin_lock_irqsave(&ref_lock);
+	struct fref **pp = ref_slot(pfn);
+	int shared = *pp != 0;
+	if (shared) {
+		if (--(*pp)->count == 1) {
+			dead = *pp;
+			*pp = dead->next;
+			dead = node_keep_locked(dead);
+		}
+		frames_in_use++;
+	}
+	spin_unlock_irqrestore(&ref_lock, f);
+	kfree(dead);
+	return shared;
+}
+
 /* ---- page tables ---- */
 
 static inline uint64_t pte_flags(uint32_t prot)
@@ -986,9 +1014,42 @@ static int page_for_write(struct vm_space *vm, uint32_t va, pfn_t *out)
 	return 0;
 }
 
-/* Pages per batch in vm_populate: a batch keeps interrupts off (batch_open),
- * so it stays short; 64 entries are half of one Xen PV mmu_update. */
+/* Pages per batch in vm_populate and vm_map_frames: a batch keeps
+ * interrupts off (batch_open), so it stays short; 64 entries are half of one
+ * Xen PV mmu_update. */
 #define POPULATE_BATCH 64
+
+int vm_map_frames(struct vm_space *vm, uint32_t va, const pfn_t *pfns, unsigned n)
+{
+	int r = 0;
+	unsigned i = 0;
+	while (i < n && !r) {
+		irqflags_t f = batch_open();
+		batching = platform->mmu.batch_begin != 0;
+		for (unsigned k = 0; i < n && k < POPULATE_BATCH; i++, k++) {
+			if (pfns[i] == PFN_NONE)
+				continue;
+			uint32_t v = va + i * PAGE_SIZE;
+			struct vm_area *a = vm_find(vm, v);
+			pte_t *pte = a && !(a->prot & VM_WRITE) ? pte_lookup(vm, v, 1) : 0;
+			if (!pte || (*pte & PTE_P)) {
+				r = pte || !a || (a->prot & VM_WRITE) ? -EINVAL : -ENOMEM;
+				break;
+			}
+			/* Read-only, and copy-on-write should an mprotect make it
+			 * writable: the file keeps its page. */
+			set_pte(vm, pte, v, ((uint64_t)pfns[i] << PAGE_SHIFT) | pte_flags(a->prot) | PTE_COW);
+			vm->nr_pages++;
+		}
+		batching = 0;
+		batch_close(f);
+	}
+	for (; i < n; i++)
+		if (pfns[i] != PFN_NONE)
+			frame_ref_put(pfns[i]);
+	return r;
+}
+
 
 int vm_populate(struct vm_space *vm, uint32_t start, uint32_t len)
 {

@@ -74,8 +74,17 @@ pfn_t filepage_lookup(const struct page_index *pi, uint32_t index);
  * there, -ENOSPC when memory for files is used up (the reserve stays for
  * the kernel), -ENOMEM when no kmap slot was free to clear it. */
 int filepage_get(struct page_index *pi, uint32_t index, pfn_t *out);
-/* Frees the pages at index >= first (first = 0: all of them). */
+/* Frees the pages at index >= first (first = 0: all of them).  A page a
+ * running program still maps (exec shares read-only pages, below) stays
+ * with the program until it lets go. */
 void filepages_truncate(struct page_index *pi, uint32_t first);
+/* For exec: the page at index with one more reference, for vm_map_frames
+ * (PFN_NONE: a hole, or no memory for the count). */
+pfn_t filepage_share(const struct page_index *pi, uint32_t index);
+/* Before a write into page index (present as *pfn): a page that programs
+ * map is left to them and the file gets a copy, so what runs never changes
+ * under it.  0, or -ENOSPC / -ENOMEM with nothing changed. */
+int filepage_private(struct page_index *pi, uint32_t index, pfn_t *pfn);
 /* A kernel address for the page (direct map for low frames, else a kmap
  * slot); NULL when no kmap slot is free.  Undo with filepage_unmap. */
 void *filepage_map(pfn_t pfn);

@@ -19,7 +19,7 @@ struct frame_alloc {
 	pfn_t max_pfn;          /* frames [0, max_pfn) are tracked */
 	pfn_t low_limit;        /* frames below are direct-mapped */
 	uint32_t nr_free, nr_free_low;
-	pfn_t hint_low, hint_high;
+	pfn_t hint_low, hint_high;   /* per zone: no free frame below it (first fit) */
 };
 
 static inline uint32_t frame_bitmap_words(pfn_t max_pfn) { return (max_pfn + 31) / 32; }

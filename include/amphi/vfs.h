@@ -12,6 +12,7 @@
 #define AMPHI_VFS_H
 #include <stdint.h>
 #include <stddef.h>
+#include <amphi/frame.h>
 
 typedef int32_t ssize32_t;
 
@@ -135,6 +136,10 @@ int vfs_utimens(const char *cwd, const char *path, struct file *f, int follow,
 int vfs_pipe(struct file *ends[2]);
 /* Whole-file convenience for the ELF loader: reads up to n bytes at off. */
 ssize32_t vfs_pread(struct file *f, void *kbuf, size_t n, uint64_t off);
+/* For exec: the frames of pages [first, first+n) of a ramfs file, each
+ * with a reference for vm_map_frames; PFN_NONE for a hole or a page past
+ * the end.  -ENOSYS (all PFN_NONE) for a file elsewhere (ext2, devices). */
+int vfs_share_frames(struct file *f, uint32_t first, unsigned n, pfn_t *out);
 
 /* Status flags of an open file (access mode | O_APPEND | O_NONBLOCK ...). */
 int file_get_flags(struct file *f);

@@ -118,9 +118,23 @@ void vm_unpin_user(const uint64_t *phys, unsigned n);
 
 extern pfn_t vsyscall_pfn;                   /* the entry page (PFN_NONE: none) */
 
+/*
+ * Maps n frames of a file (ramfs pages, kernel/exec.c) at va of vm, in an
+ * area without VM_WRITE where nothing is mapped yet: entry i maps pfns[i],
+ * whose reference (frame_ref_get) the caller hands over; PFN_NONE entries
+ * are left alone.  The pages are copy-on-write, so the file's page never
+ * changes through them.  0, or -ENOMEM / -EINVAL with the references of
+ * the entries not mapped dropped.
+ */
+int vm_map_frames(struct vm_space *vm, uint32_t va, const pfn_t *pfns, unsigned n);
+
 /* Per-frame reference counts for shared (copy-on-write) frames. */
+int frame_ref_get(pfn_t pfn);                /* 0, or -1 when out of memory */
 void frame_ref_put(pfn_t pfn);               /* frees the frame at zero */
 unsigned frame_ref_count(pfn_t pfn);
+/* A file lets go of a frame: 1 when address spaces still map it (they own
+ * it now), 0 when the caller is its only user and must free it. */
+int frame_ref_hand_over(pfn_t pfn);
 
 /* Statistics for tests. */
 uint32_t vm_frames_in_use(void);

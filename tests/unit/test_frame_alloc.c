@@ -215,8 +215,7 @@ static void test_alloc_wraps_around_to_frames_freed_behind_hint(void **state)
 	assert_int_equal(fa_alloc(&fa, FRAME_ANY), LOWLIM + 5);
 	assert_int_equal(fa_alloc(&fa, FRAME_ANY), 5);
 	assert_int_equal(fa_alloc(&fa, FRAME_ANY), PFN_NONE);
-	/* Next-fit: with the hint past the middle, a frame freed below it is
-	 * only found by wrapping around. */
+	/* A frame freed below the last one handed out is found again. */
 	assert_int_equal(fa_free(&fa, 900), 0);
 	assert_int_equal(fa_alloc(&fa, FRAME_ANY), 900);
 	assert_int_equal(fa_free(&fa, 200), 0);
@@ -225,6 +224,29 @@ static void test_alloc_wraps_around_to_frames_freed_behind_hint(void **state)
 	assert_int_equal(fa_free(&fa, 50), 0);
 	assert_int_equal(fa_alloc(&fa, FRAME_ANY), 400);
 	assert_int_equal(fa_alloc(&fa, FRAME_LOW), 50);
+}
+
+/* First fit: a frame just freed is the next one handed out, before any
+ * frame never touched (QEMU's host pays for each first touch). */
+static void test_freed_frame_is_reused_first(void **state)
+{
+	(void)state;
+	fa_add_range(&fa, 0, MAXPFN * (uint64_t)PAGE);
+	pfn_t a = fa_alloc(&fa, FRAME_ANY), b = fa_alloc(&fa, FRAME_ANY), c = fa_alloc(&fa, FRAME_ANY);
+	assert_int_equal(a, LOWLIM);
+	assert_int_equal(c, LOWLIM + 2);
+	assert_int_equal(fa_free(&fa, b), 0);
+	assert_int_equal(fa_alloc(&fa, FRAME_ANY), b);
+	assert_int_equal(fa_free(&fa, c), 0);
+	assert_int_equal(fa_free(&fa, a), 0);
+	assert_int_equal(fa_alloc(&fa, FRAME_ANY), a);
+	assert_int_equal(fa_alloc(&fa, FRAME_ANY), c);
+	assert_int_equal(fa_alloc(&fa, FRAME_ANY), LOWLIM + 3);
+	pfn_t l = fa_alloc(&fa, FRAME_LOW);
+	assert_int_equal(l, 0);
+	assert_int_equal(fa_alloc(&fa, FRAME_LOW), 1);
+	assert_int_equal(fa_free(&fa, l), 0);
+	assert_int_equal(fa_alloc(&fa, FRAME_LOW), l);
 }
 
 static void test_free_then_realloc(void **state)
@@ -313,6 +335,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_returns_each_frame_once_until_exhausted, setup),
 		cmocka_unit_test_setup(test_alloc_finds_single_free_frame_anywhere, setup),
 		cmocka_unit_test_setup(test_alloc_wraps_around_to_frames_freed_behind_hint, setup),
+		cmocka_unit_test_setup(test_freed_frame_is_reused_first, setup),
 		cmocka_unit_test_setup(test_free_then_realloc, setup),
 		cmocka_unit_test_setup(test_free_of_free_frame_fails, setup),
 		cmocka_unit_test_setup(test_free_out_of_range_fails, setup),
