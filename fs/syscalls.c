@@ -48,6 +48,9 @@
  * DMA it directly, several requests in flight. */
 #define BOUNCE_BLK (1u << 20)
 #define BOUNCE_ALIGN 512u
+/* Transfers this small (a pipe's token, a terminal's line) bounce through
+ * the kernel stack: a kmalloc and kfree cost more than the copy. */
+#define SMALL_BOUNCE 256u
 #define ALIGN_UP(p) ((void *)(((uintptr_t)(p) + BOUNCE_ALIGN - 1) & ~(uintptr_t)(BOUNCE_ALIGN - 1)))
 #define UIO_MAXIOV 1024
 #define F_DUPFD 0
@@ -132,8 +135,11 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 	              (f->ops && f->ops->read_whole);
 	size_t max = type == S_IFBLK ? BOUNCE_BLK : BOUNCE;
 	size_t chunk = n < max ? n : max;
-	void *mem = kmalloc(chunk + BOUNCE_ALIGN), *kb = ALIGN_UP(mem);
-	if (!mem)
+	uint8_t small[SMALL_BOUNCE] __attribute__((aligned(16)));
+	int on_stack = type != S_IFBLK && chunk <= SMALL_BOUNCE;
+	void *mem = on_stack ? 0 : kmalloc(chunk + BOUNCE_ALIGN);
+	void *kb = on_stack ? (void *)small : ALIGN_UP(mem);
+	if (!on_stack && !mem)
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
@@ -167,10 +173,14 @@ static long do_write(struct file *f, uint32_t ubuf, size_t n)
 	ssize32_t direct = file_direct(f, ubuf, n, 1);
 	if (direct != -EOPNOTSUPP)
 		return direct;
-	size_t max = file_type(f) == S_IFBLK ? BOUNCE_BLK : BOUNCE;
+	uint32_t type = file_type(f);
+	size_t max = type == S_IFBLK ? BOUNCE_BLK : BOUNCE;
 	size_t chunk = n < max ? n : max;
-	void *mem = kmalloc(chunk + BOUNCE_ALIGN), *kb = ALIGN_UP(mem);
-	if (!mem)
+	uint8_t small[SMALL_BOUNCE] __attribute__((aligned(16)));
+	int on_stack = type != S_IFBLK && chunk <= SMALL_BOUNCE;
+	void *mem = on_stack ? 0 : kmalloc(chunk + BOUNCE_ALIGN);
+	void *kb = on_stack ? (void *)small : ALIGN_UP(mem);
+	if (!on_stack && !mem)
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
