@@ -186,6 +186,18 @@ static void check_fork_wait(void)
 	result(c, !bad, "%s", bad ? why : "8 children, statuses 10..17");
 }
 
+/* In a forked child: execve, or the errno through efd (close-on-exec in
+ * the parent's copy: EOF there means the exec succeeded) and exit 127. */
+static void __attribute__((noreturn)) exec_or_report(const char *path, char *const argv[], char *const envp[],
+						     int efd)
+{
+	execve(path, argv, envp);
+	int e = errno;
+	if (write(efd, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
 /* run PATH with ARGV in a child, stdout into a pipe; returns the status and output */
 static int run(const char *path, char *const argv[], char *out, size_t outsz, int *st, int *exec_errno)
 {
@@ -207,11 +219,7 @@ static int run(const char *path, char *const argv[], char *out, size_t outsz, in
 		close(efd[0]);
 		dup2(fds[1], 1);
 		close(fds[1]);
-		execve(path, argv, envp);
-		e = errno;
-		if (write(efd[1], &e, sizeof(e)) < 0)
-			_exit(126);
-		_exit(127);
+		exec_or_report(path, argv, envp, efd[1]);
 	}
 	close(fds[1]);
 	close(efd[1]);
@@ -382,11 +390,7 @@ static void check_exec_file_changed(void)
 		dup2(fds[1], 1);
 		close(in[1]);
 		close(fds[0]);
-		execve(copy, argv, NULL);
-		e = errno;
-		if (write(efd[1], &e, sizeof(e)) < 0)
-			_exit(126);
-		_exit(127);
+		exec_or_report(copy, argv, NULL, efd[1]);
 	}
 	close(in[0]);
 	close(fds[1]);

@@ -119,6 +119,18 @@ static int get_upath(uint32_t uptr, int dirfd, int empty_ok, struct upath **out)
 
 /* ---- read and write ---- */
 
+/* The kernel buffer for chunk bytes of a read or write: small (the caller's
+ * SMALL_BOUNCE bytes on its stack), or kmalloc'd and aligned, *mem to kfree
+ * (NULL for small); NULL when out of memory. */
+static void *bounce(uint32_t type, size_t chunk, uint8_t *small, void **mem)
+{
+	*mem = 0;
+	if (type != S_IFBLK && chunk <= SMALL_BOUNCE)
+		return small;
+	*mem = kmalloc(chunk + BOUNCE_ALIGN);
+	return *mem ? ALIGN_UP(*mem) : 0;
+}
+
 static long do_read(struct file *f, uint32_t ubuf, size_t n)
 {
 	if (n > VFS_RW_MAX)
@@ -136,10 +148,8 @@ static long do_read(struct file *f, uint32_t ubuf, size_t n)
 	size_t max = type == S_IFBLK ? BOUNCE_BLK : BOUNCE;
 	size_t chunk = n < max ? n : max;
 	uint8_t small[SMALL_BOUNCE] __attribute__((aligned(16)));
-	int on_stack = type != S_IFBLK && chunk <= SMALL_BOUNCE;
-	void *mem = on_stack ? 0 : kmalloc(chunk + BOUNCE_ALIGN);
-	void *kb = on_stack ? (void *)small : ALIGN_UP(mem);
-	if (!on_stack && !mem)
+	void *mem, *kb = bounce(type, chunk, small, &mem);
+	if (!kb)
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
@@ -177,10 +187,8 @@ static long do_write(struct file *f, uint32_t ubuf, size_t n)
 	size_t max = type == S_IFBLK ? BOUNCE_BLK : BOUNCE;
 	size_t chunk = n < max ? n : max;
 	uint8_t small[SMALL_BOUNCE] __attribute__((aligned(16)));
-	int on_stack = type != S_IFBLK && chunk <= SMALL_BOUNCE;
-	void *mem = on_stack ? 0 : kmalloc(chunk + BOUNCE_ALIGN);
-	void *kb = on_stack ? (void *)small : ALIGN_UP(mem);
-	if (!on_stack && !mem)
+	void *mem, *kb = bounce(type, chunk, small, &mem);
+	if (!kb)
 		return -ENOMEM;
 	size_t done = 0;
 	long r = 0;
